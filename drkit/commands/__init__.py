@@ -1,0 +1,1 @@
+"""One module per ``drkit`` command; each exposes ``register(subparsers)``."""

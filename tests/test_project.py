@@ -1,0 +1,75 @@
+"""Reading Pulumi.yaml and stack files as the CLI does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from drkit.errors import ProjectError
+from drkit.project import SECRET_PLACEHOLDER, Project
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_stack_config_dir_defaults_and_objects(tmp_path: Path) -> None:
+    write(tmp_path / "Pulumi.yaml", "name: app\nruntime:\n  name: python\nmain: src/\n"
+          "stackConfigDir: config\nconfig:\n  size: 3\n  aws:region: eu-west-1\n"
+          "  colour:\n    type: string\n    default: blue\n")
+    write(tmp_path / "src/__main__.py", "")
+    write(tmp_path / "config/Pulumi.prod.yaml",
+          "config:\n  app:size: 5\n  drkit:regions:\n    primary: eu-west-1\n"
+          "  token:\n    secure: v1:abc\n  enabled: true\n")
+    project = Project.load(tmp_path)
+    assert project.main == tmp_path / "src/__main__.py"
+    assert project.stacks() == ["prod"]
+    config = project.stack_config("prod")
+    assert config.values["app:size"] == "5"
+    assert config.values["app:colour"] == "blue"
+    assert config.values["aws:region"] == "eu-west-1"
+    assert json.loads(config.values["drkit:regions"]) == {"primary": "eu-west-1"}
+    assert config.values["app:token"] == SECRET_PLACEHOLDER
+    assert config.secret_keys == ["app:token"]
+    assert config.values["app:enabled"] == "true"
+
+
+def test_missing_stack_names_the_known_stacks(tmp_path: Path) -> None:
+    write(tmp_path / "Pulumi.yaml", "name: app\nruntime: python\n")
+    write(tmp_path / "__main__.py", "")
+    write(tmp_path / "Pulumi.dev.yaml", "config: {}\n")
+    with pytest.raises(ProjectError, match=r"stack 'prod': no config file .*stacks of project "
+                                           r"'app': dev"):
+        Project.load(tmp_path).stack_config("prod")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("name: app\nruntime: nodejs\n", "runtime is 'nodejs'"),
+    ("runtime: python\n", "not a Pulumi project file"),
+    ("name: app\nruntime: python\nmain: nowhere.py\n", "program .*nowhere.py not found"),
+])
+def test_bad_project_files(tmp_path: Path, text: str, message: str) -> None:
+    write(tmp_path / "Pulumi.yaml", text)
+    with pytest.raises(ProjectError, match=message):
+        Project.load(tmp_path)
+
+
+def test_not_a_project(tmp_path: Path) -> None:
+    with pytest.raises(ProjectError, match=r"no Pulumi\.yaml"):
+        Project.load(tmp_path)
+
+
+def test_stack_reference_names(tmp_path: Path) -> None:
+    write(tmp_path / "Pulumi.yaml", "name: app\nruntime: python\n")
+    write(tmp_path / "__main__.py", "")
+    write(tmp_path / "Pulumi.primary.yaml", "config: {}\n")
+    project = Project.load(tmp_path)
+    for name in ("primary", "app/primary", "acme/app/primary"):
+        assert project.resolve_reference(name) == "primary"
+    with pytest.raises(ProjectError, match="names project 'other'"):
+        project.resolve_reference("acme/other/primary")
+    with pytest.raises(ProjectError, match="has no stack 'tertiary'"):
+        project.resolve_reference("tertiary")
