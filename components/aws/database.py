@@ -1,0 +1,175 @@
+"""Replicated database: RDS PostgreSQL, multi-AZ in the primary region, with a cross-region
+read replica in the secondary region that can be promoted to take over.
+
+The primary stack creates the primary instance; the secondary stack creates the replica from
+the primary's ARN (read through a StackReference), encrypted with a key of its own region.
+
+Failover without fighting the state: set ``promote=True`` on the secondary's args (the
+template's ``aws-warm-standby:promoteDatabase``) and run ``pulumi up`` there. That drops
+``replicate_source_db``, which the AWS provider performs as a promotion, so the code says what
+the cloud holds and the next ``pulumi up`` does not undo the failover.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws.common import customer_key, home_provider
+from components.aws.network import NetworkRefs
+from components.base import DrSettings, invalid, raise_problems
+from drkit.errors import ConfigError
+from drkit.intent import Role, Tier
+
+REPLICA_MULTI_AZ = {
+    Tier.PILOT_LIGHT: False,
+    Tier.WARM_STANDBY: True,
+    Tier.ACTIVE_ACTIVE: True,
+}
+"""Whether the secondary's replica is multi-AZ, by tier. Pilot light keeps the data live at
+the lowest cost: a single-AZ replica, made multi-AZ after promotion (an online change).
+Backup-restore runs no replica at all: it restores from the copies in the secondary vault."""
+
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9-]{0,45}[a-z0-9]$")
+
+
+@dataclass(frozen=True)
+class DatabaseArgs:
+    """Inputs of :class:`ReplicatedDatabase`."""
+
+    network: NetworkRefs
+    """Where the database lives: its private subnets, and the VPC range allowed to connect."""
+    source_db_arn: pulumi.Input[str] | None = None
+    """Secondary role only: ARN of the primary instance to replicate."""
+    instance_class: str = "db.m6g.large"
+    """A size that can carry production load: the replica must, once promoted."""
+    engine_version: str = "16"
+    """PostgreSQL major version; minor versions are upgraded automatically."""
+    allocated_storage_gb: int = 50
+    max_allocated_storage_gb: int = 500
+    """Storage autoscaling ceiling, so a full disk does not become the disaster."""
+    backup_retention_days: int = 14
+    """Automated backups (point-in-time recovery window): 7 to 35 days."""
+    db_name: str = "app"
+    username: str = "app_admin"
+    """Master user; its password is generated and kept in Secrets Manager by RDS."""
+    replica_multi_az: bool | None = None
+    """Override :data:`REPLICA_MULTI_AZ` for the secondary's replica."""
+    promote: bool = False
+    """Secondary only: promote the replica to a standalone primary (failover)."""
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not 7 <= self.backup_retention_days <= 35:
+            problems.append(invalid(
+                "DatabaseArgs.backup_retention_days", self.backup_retention_days,
+                "allowed: 7 to 35 (a week of point-in-time recovery at least)"))
+        if not 20 <= self.allocated_storage_gb <= self.max_allocated_storage_gb:
+            problems.append(invalid(
+                "DatabaseArgs.allocated_storage_gb", self.allocated_storage_gb,
+                f"allowed: 20 to max_allocated_storage_gb ({self.max_allocated_storage_gb})"))
+        if not self.instance_class.startswith("db."):
+            problems.append(invalid("DatabaseArgs.instance_class", self.instance_class,
+                                    "allowed: an RDS instance class such as db.m6g.large"))
+        raise_problems(problems)
+
+
+class ReplicatedDatabase(pulumi.ComponentResource):
+    """The primary instance (primary role) or its cross-region replica (secondary role)."""
+
+    def __init__(self, name: str, settings: DrSettings, args: DatabaseArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        provider = home_provider("ReplicatedDatabase", opts)
+        intent = settings.intent
+        region = _check(name, settings, args)
+        super().__init__("drkit:aws:ReplicatedDatabase", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = settings.all_tags
+        identifier = f"{name}-{region}"
+
+        self.key = customer_key(f"{name}-key", settings, f"{name} database ({region})", self,
+                                provider)
+        subnets = aws.rds.SubnetGroup(f"{name}-subnets", name=identifier,
+                                      subnet_ids=args.network.private_subnet_ids, tags=tags,
+                                      opts=child)
+        firewall = aws.ec2.SecurityGroup(
+            f"{name}-sg", description=f"PostgreSQL clients of {identifier}",
+            vpc_id=args.network.vpc_id, tags={**tags, "Name": identifier},
+            ingress=[aws.ec2.SecurityGroupIngressArgs(
+                protocol="tcp", from_port=5432, to_port=5432,
+                cidr_blocks=[args.network.cidr_block], description="PostgreSQL from the VPC")],
+            opts=child)
+        common: dict[str, Any] = dict(
+            identifier=identifier,
+            instance_class=args.instance_class,
+            db_subnet_group_name=subnets.name,
+            vpc_security_group_ids=[firewall.id],
+            storage_encrypted=True,
+            kms_key_id=self.key.arn,
+            backup_retention_period=args.backup_retention_days,
+            deletion_protection=True,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{identifier}-final",
+            copy_tags_to_snapshot=True,
+            publicly_accessible=False,
+            auto_minor_version_upgrade=True,
+            enabled_cloudwatch_logs_exports=["postgresql", "upgrade"],
+            tags=tags,
+        )
+        if intent.role is Role.PRIMARY:
+            self.instance = aws.rds.Instance(
+                f"{name}-db", engine="postgres", engine_version=args.engine_version,
+                allocated_storage=args.allocated_storage_gb,
+                max_allocated_storage=args.max_allocated_storage_gb, storage_type="gp3",
+                multi_az=True, db_name=args.db_name, username=args.username,
+                manage_master_user_password=True, master_user_secret_kms_key_id=self.key.arn,
+                opts=settings.stateful(self), **common)
+        else:
+            multi_az = args.replica_multi_az
+            if multi_az is None:
+                multi_az = REPLICA_MULTI_AZ[intent.tier]
+            self.instance = aws.rds.Instance(
+                f"{name}-db", replicate_source_db=None if args.promote else args.source_db_arn,
+                multi_az=multi_az, max_allocated_storage=args.max_allocated_storage_gb,
+                storage_type="gp3", opts=settings.stateful(self),
+                **common)
+
+        self.arn = self.instance.arn
+        self.endpoint = self.instance.address
+        self.identifier = self.instance.identifier
+        self.register_outputs({"arn": self.arn, "endpoint": self.endpoint,
+                               "identifier": self.identifier, "kms_key_arn": self.key.arn})
+
+
+def _check(name: str, settings: DrSettings, args: DatabaseArgs) -> str:
+    """Validate what depends on the stack's role; returns the database's region."""
+    intent = settings.intent
+    problems = []
+    if intent.region is None:
+        raise ConfigError(["ReplicatedDatabase: drkit:role: \"global\" is not valid; a database "
+                           "lives in the primary or the secondary stack"])
+    if not _IDENTIFIER.match(f"{name}-{intent.region}"):
+        problems.append(invalid("ReplicatedDatabase name", name, "allowed: lower-case letters, "
+                                "digits and dashes, starting with a letter (it names the "
+                                "instance with its region, 63 characters at most)"))
+    if intent.role is Role.PRIMARY and args.source_db_arn is not None:
+        problems.append(invalid("DatabaseArgs.source_db_arn", "<set>",
+                                "allowed: only in the secondary stack (the primary is the source)"))
+    if intent.role is Role.PRIMARY and args.promote:
+        problems.append(invalid("DatabaseArgs.promote", True,
+                                "allowed: only in the secondary stack"))
+    if intent.role is Role.SECONDARY:
+        if intent.tier is Tier.BACKUP_RESTORE:
+            problems.append(invalid("drkit:tier", intent.tier.value, "a backup-restore "
+                                    "secondary runs no replica; restore from the backup copies "
+                                    "in the secondary vault instead"))
+        if args.source_db_arn is None and not args.promote:
+            problems.append(invalid("DatabaseArgs.source_db_arn", None, "required in the "
+                                    "secondary stack: the primary's DB ARN (a cross-region "
+                                    "replica needs the ARN, not the identifier)"))
+    raise_problems(problems)
+    return intent.region

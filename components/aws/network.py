@@ -1,0 +1,137 @@
+"""Regional network: a VPC with public and private subnets across availability zones.
+
+Public subnets hold the load balancer and the NAT gateways; private subnets hold instances and
+databases. Each private subnet routes out through the NAT gateway of its own zone by default,
+so losing one zone does not cut the others off.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+from dataclasses import dataclass
+from typing import Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws.common import home_provider, invoke_opts
+from components.base import DrSettings, invalid, raise_problems
+
+NatMode = Literal["per-az", "single"]
+
+
+@dataclass(frozen=True)
+class NetworkArgs:
+    """Inputs of :class:`Network`."""
+
+    cidr_block: str = "10.0.0.0/16"
+    """VPC range, /16 to /20; split into /(n+4) subnets, public first then private."""
+    az_count: int = 3
+    """Zones to spread over: 3 by default so a zone failure leaves two; at least 2."""
+    nat_gateways: NatMode = "per-az"
+    """``per-az`` (production: no cross-zone dependency) or ``single`` (cheaper, one zone)."""
+
+    def __post_init__(self) -> None:
+        problems = []
+        try:
+            network = ipaddress.IPv4Network(self.cidr_block)
+            if not 16 <= network.prefixlen <= 20:
+                raise ValueError(self.cidr_block)
+        except ValueError:
+            problems.append(invalid("NetworkArgs.cidr_block", self.cidr_block,
+                                    "allowed: an IPv4 network from /16 to /20"))
+        if not 2 <= self.az_count <= 6:
+            problems.append(invalid("NetworkArgs.az_count", self.az_count,
+                                    "allowed: 2 to 6 (a DR region needs at least 2 zones)"))
+        if self.nat_gateways not in ("per-az", "single"):
+            problems.append(invalid("NetworkArgs.nat_gateways", self.nat_gateways,
+                                    "allowed: per-az, single"))
+        raise_problems(problems)
+
+    def subnet_cidrs(self) -> tuple[list[str], list[str]]:
+        """(public, private) subnet ranges, one of each per zone."""
+        network = ipaddress.IPv4Network(self.cidr_block)
+        blocks = [str(b) for b in network.subnets(new_prefix=network.prefixlen + 4)]
+        return blocks[:self.az_count], blocks[self.az_count:2 * self.az_count]
+
+
+@dataclass(frozen=True)
+class NetworkRefs:
+    """What other components need from a network; build it by hand to reuse an existing VPC."""
+
+    vpc_id: pulumi.Input[str]
+    cidr_block: pulumi.Input[str]
+    public_subnet_ids: pulumi.Input[list[str]]
+    private_subnet_ids: pulumi.Input[list[str]]
+
+
+class Network(pulumi.ComponentResource):
+    """VPC, internet gateway, NAT gateways, and public/private subnets in ``az_count`` zones."""
+
+    def __init__(self, name: str, settings: DrSettings, args: NetworkArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        provider = home_provider("Network", opts)
+        super().__init__("drkit:aws:Network", name, None, opts)
+        tags = settings.all_tags
+        child = pulumi.ResourceOptions(parent=self)
+        zones = aws.get_availability_zones_output(state="available", opts=invoke_opts(provider))
+
+        self.vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=args.cidr_block,
+                               enable_dns_support=True, enable_dns_hostnames=True,
+                               tags={**tags, "Name": name}, opts=child)
+        gateway = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=self.vpc.id,
+                                          tags={**tags, "Name": name}, opts=child)
+        public_table = aws.ec2.RouteTable(
+            f"{name}-public", vpc_id=self.vpc.id, tags={**tags, "Name": f"{name}-public"},
+            routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", gateway_id=gateway.id)],
+            opts=child)
+
+        public_cidrs, private_cidrs = args.subnet_cidrs()
+        self.public_subnets: list[aws.ec2.Subnet] = []
+        self.private_subnets: list[aws.ec2.Subnet] = []
+        nat_ids: list[pulumi.Output[str]] = []
+        for index in range(args.az_count):
+            zone = zones.names.apply(functools.partial(_zone, index=index))
+            public = aws.ec2.Subnet(f"{name}-public-{index}", vpc_id=self.vpc.id,
+                                    cidr_block=public_cidrs[index], availability_zone=zone,
+                                    tags={**tags, "Name": f"{name}-public-{index}"}, opts=child)
+            aws.ec2.RouteTableAssociation(f"{name}-public-{index}", subnet_id=public.id,
+                                          route_table_id=public_table.id, opts=child)
+            self.public_subnets.append(public)
+            if index == 0 or args.nat_gateways == "per-az":
+                address = aws.ec2.Eip(f"{name}-nat-{index}", domain="vpc",
+                                      tags={**tags, "Name": f"{name}-nat-{index}"}, opts=child)
+                nat = aws.ec2.NatGateway(
+                    f"{name}-nat-{index}", allocation_id=address.id, subnet_id=public.id,
+                    tags={**tags, "Name": f"{name}-nat-{index}"},
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[gateway]))
+                nat_ids.append(nat.id)
+            private = aws.ec2.Subnet(f"{name}-private-{index}", vpc_id=self.vpc.id,
+                                     cidr_block=private_cidrs[index], availability_zone=zone,
+                                     tags={**tags, "Name": f"{name}-private-{index}"}, opts=child)
+            table = aws.ec2.RouteTable(
+                f"{name}-private-{index}", vpc_id=self.vpc.id,
+                routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0",
+                                                    nat_gateway_id=nat_ids[-1])],
+                tags={**tags, "Name": f"{name}-private-{index}"}, opts=child)
+            aws.ec2.RouteTableAssociation(f"{name}-private-{index}", subnet_id=private.id,
+                                          route_table_id=table.id, opts=child)
+            self.private_subnets.append(private)
+
+        self.refs = NetworkRefs(
+            vpc_id=self.vpc.id, cidr_block=self.vpc.cidr_block,
+            public_subnet_ids=pulumi.Output.all(*[s.id for s in self.public_subnets]),
+            private_subnet_ids=pulumi.Output.all(*[s.id for s in self.private_subnets]))
+        self.register_outputs({
+            "vpc_id": self.vpc.id,
+            "public_subnet_ids": self.refs.public_subnet_ids,
+            "private_subnet_ids": self.refs.private_subnet_ids,
+        })
+
+
+def _zone(names: list[str], index: int) -> str:
+    if index >= len(names):
+        raise ValueError(f"NetworkArgs.az_count: the region has only {len(names)} available "
+                         f"zones ({', '.join(names)}); lower az_count")
+    return names[index]

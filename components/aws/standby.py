@@ -1,0 +1,161 @@
+"""Standby compute tier: an internet-facing ALB in front of an Auto Scaling group.
+
+The same component runs in both regions; only its size differs, by the rule in
+:func:`components.base.standby_capacity` (primary full; secondary by tier). The group spans
+every private subnet and replaces instances the load balancer reports unhealthy, and the ALB's
+health check is the one Route53 failover ends up relying on (``evaluate_target_health``).
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws.common import home_provider, invoke_opts
+from components.aws.network import NetworkRefs
+from components.base import Capacity, DrSettings, invalid, raise_problems, standby_capacity
+
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+
+@dataclass(frozen=True)
+class StandbyArgs:
+    """Inputs of :class:`StandbyTier`."""
+
+    network: NetworkRefs
+    """The ALB goes in the public subnets, the instances in all private subnets."""
+    full_capacity: Capacity = field(default_factory=lambda: Capacity(min=2, desired=3, max=6))
+    """Capacity at full load; the secondary runs a share of it, per tier."""
+    instance_type: str = "t3.medium"
+    architecture: str = "x86_64"
+    """Amazon Linux 2023 image architecture: x86_64 or arm64 (must suit instance_type)."""
+    app_port: int = 8080
+    health_check_path: str = "/healthz"
+    """Answered with 200 by a healthy instance; the ALB and Route53 both probe it."""
+    certificate_arn: str | None = None
+    """ACM certificate of this region: adds an HTTPS listener and redirects HTTP to it."""
+    user_data: str | None = None
+    """Boot script (plain text; encoded here)."""
+    volume_size_gb: int = 20
+
+    def __post_init__(self) -> None:
+        problems = self.full_capacity.problems("StandbyArgs.full_capacity")
+        if not self.health_check_path.startswith("/"):
+            problems.append(invalid("StandbyArgs.health_check_path", self.health_check_path,
+                                    "allowed: a path starting with /, such as /healthz"))
+        if not 1 <= self.app_port <= 65535:
+            problems.append(invalid("StandbyArgs.app_port", self.app_port, "allowed: 1-65535"))
+        if self.architecture not in ("x86_64", "arm64"):
+            problems.append(invalid("StandbyArgs.architecture", self.architecture,
+                                    "allowed: x86_64, arm64"))
+        if self.certificate_arn is not None and not self.certificate_arn.startswith(
+                "arn:aws:acm:"):
+            problems.append(invalid("StandbyArgs.certificate_arn", self.certificate_arn,
+                                    "allowed: an ACM certificate ARN (arn:aws:acm:...)"))
+        if not 8 <= self.volume_size_gb <= 16384:
+            problems.append(invalid("StandbyArgs.volume_size_gb", self.volume_size_gb,
+                                    "allowed: 8 to 16384"))
+        raise_problems(problems)
+
+
+class StandbyTier(pulumi.ComponentResource):
+    """ALB, target group with a health check, listeners, launch template and Auto Scaling group."""
+
+    def __init__(self, name: str, settings: DrSettings, args: StandbyArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        provider = home_provider("StandbyTier", opts)
+        self.capacity = standby_capacity(settings.intent, args.full_capacity)
+        super().__init__("drkit:aws:StandbyTier", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = settings.all_tags
+        net = args.network
+        ports = [80, 443] if args.certificate_arn else [80]
+
+        alb_sg = aws.ec2.SecurityGroup(
+            f"{name}-alb", description=f"{name} load balancer", vpc_id=net.vpc_id,
+            ingress=[aws.ec2.SecurityGroupIngressArgs(
+                protocol="tcp", from_port=p, to_port=p, cidr_blocks=["0.0.0.0/0"],
+                description="web clients") for p in ports],
+            egress=[aws.ec2.SecurityGroupEgressArgs(
+                protocol="tcp", from_port=args.app_port, to_port=args.app_port,
+                cidr_blocks=[net.cidr_block], description="to the instances")],
+            tags={**tags, "Name": f"{name}-alb"}, opts=child)
+        app_sg = aws.ec2.SecurityGroup(
+            f"{name}-app", description=f"{name} instances", vpc_id=net.vpc_id,
+            ingress=[aws.ec2.SecurityGroupIngressArgs(
+                protocol="tcp", from_port=args.app_port, to_port=args.app_port,
+                security_groups=[alb_sg.id], description="from the load balancer")],
+            # Outbound through NAT: packages, AWS APIs, the database.
+            egress=[aws.ec2.SecurityGroupEgressArgs(
+                protocol="-1", from_port=0, to_port=0, cidr_blocks=["0.0.0.0/0"],
+                description="any")],
+            tags={**tags, "Name": f"{name}-app"}, opts=child)
+
+        self.load_balancer = aws.lb.LoadBalancer(
+            f"{name}-alb", load_balancer_type="application", internal=False,
+            subnets=net.public_subnet_ids, security_groups=[alb_sg.id],
+            drop_invalid_header_fields=True, tags=tags, opts=child)
+        self.target_group = aws.lb.TargetGroup(
+            f"{name}-tg", port=args.app_port, protocol="HTTP", target_type="instance",
+            vpc_id=net.vpc_id, deregistration_delay=30,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True, protocol="HTTP", path=args.health_check_path, matcher="200",
+                interval=15, timeout=5, healthy_threshold=2, unhealthy_threshold=3),
+            tags=tags, opts=child)
+        self._listeners(name, args, child)
+
+        image = aws.ec2.get_ami_output(
+            most_recent=True, owners=["amazon"],
+            filters=[aws.ec2.GetAmiFilterArgs(
+                name="name", values=[f"al2023-ami-2023.*-{args.architecture}"])],
+            opts=invoke_opts(provider))
+        template = aws.ec2.LaunchTemplate(
+            f"{name}-lt", image_id=image.id, instance_type=args.instance_type,
+            vpc_security_group_ids=[app_sg.id], update_default_version=True,
+            metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
+                http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1),
+            block_device_mappings=[aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
+                device_name="/dev/xvda", ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
+                    encrypted="true", volume_type="gp3", volume_size=args.volume_size_gb,
+                    delete_on_termination="true"))],
+            user_data=base64.b64encode(args.user_data.encode()).decode()
+            if args.user_data else None,
+            tags=tags, opts=child)
+        self.group = aws.autoscaling.Group(
+            f"{name}-asg", vpc_zone_identifiers=net.private_subnet_ids,
+            launch_template=aws.autoscaling.GroupLaunchTemplateArgs(
+                id=template.id, version=template.latest_version.apply(str)),
+            min_size=self.capacity.min, desired_capacity=self.capacity.desired,
+            max_size=self.capacity.max, health_check_type="ELB", health_check_grace_period=300,
+            target_group_arns=[self.target_group.arn],
+            tags=[aws.autoscaling.GroupTagArgs(key=k, value=v, propagate_at_launch=True)
+                  for k, v in {**tags, "Name": name}.items()],
+            opts=child)
+
+        self.dns_name = self.load_balancer.dns_name
+        self.zone_id = self.load_balancer.zone_id
+        self.arn = self.load_balancer.arn
+        self.register_outputs({"dns_name": self.dns_name, "zone_id": self.zone_id,
+                               "arn": self.arn, "group_name": self.group.name,
+                               "target_group_arn": self.target_group.arn})
+
+    def _listeners(self, name: str, args: StandbyArgs, child: pulumi.ResourceOptions) -> None:
+        forward = aws.lb.ListenerDefaultActionArgs(type="forward",
+                                                   target_group_arn=self.target_group.arn)
+        if args.certificate_arn is None:
+            aws.lb.Listener(f"{name}-http", load_balancer_arn=self.load_balancer.arn, port=80,
+                            protocol="HTTP", default_actions=[forward], opts=child)
+            return
+        aws.lb.Listener(f"{name}-https", load_balancer_arn=self.load_balancer.arn, port=443,
+                        protocol="HTTPS", ssl_policy=TLS_POLICY,
+                        certificate_arn=args.certificate_arn, default_actions=[forward],
+                        opts=child)
+        aws.lb.Listener(
+            f"{name}-http", load_balancer_arn=self.load_balancer.arn, port=80, protocol="HTTP",
+            default_actions=[aws.lb.ListenerDefaultActionArgs(
+                type="redirect", redirect=aws.lb.ListenerDefaultActionRedirectArgs(
+                    port="443", protocol="HTTPS", status_code="HTTP_301"))],
+            opts=child)

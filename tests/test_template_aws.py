@@ -1,0 +1,209 @@
+"""The aws-warm-standby template, run offline stack by stack, against inventories of what the DR
+design promises (tests/inventory/aws/<stack>.yaml): resource counts by type, and the inputs of
+the resources that carry the promise. Values that point at another resource are written as
+``${Type:name.attr}`` (or ``${StackReference:stack.output}``), so the inventory checks the
+wiring, not the offline engine's made-up ids.
+
+Regenerate after an intended change, then review the diff:
+    DRKIT_REGEN=1 pytest tests/test_template_aws.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from drkit.engine.model import Resource, StackRun
+from drkit.engine.runner import Engine
+from drkit.errors import ConfigError
+from drkit.project import Project
+
+ROOT = Path(__file__).parent.parent
+TEMPLATE = ROOT / "stacks" / "aws-warm-standby"
+INVENTORY = Path(__file__).parent / "inventory" / "aws"
+STACKS = ("primary", "secondary", "global")
+REGENERATE = "DRKIT_REGEN=1 pytest tests/test_template_aws.py"
+
+PROMISES: dict[str, tuple[str, ...]] = {
+    "aws:rds/instance:Instance": (
+        "multiAz", "storageEncrypted", "kmsKeyId", "deletionProtection",
+        "backupRetentionPeriod", "manageMasterUserPassword", "replicateSourceDb",
+        "skipFinalSnapshot", "finalSnapshotIdentifier", "identifier"),
+    "aws:kms/key:Key": ("enableKeyRotation",),
+    "aws:s3/bucketVersioning:BucketVersioning": ("bucket", "versioningConfiguration"),
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": ("bucket", "rules"),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (
+        "blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"),
+    "aws:autoscaling/group:Group": ("minSize", "desiredCapacity", "maxSize", "healthCheckType",
+                                    "targetGroupArns"),
+    "aws:lb/targetGroup:TargetGroup": ("healthCheck",),
+    "aws:backup/plan:Plan": ("rules",),
+    "aws:backup/selection:Selection": ("resources",),
+    "aws:backup/vault:Vault": ("kmsKeyArn",),
+    "aws:route53/healthCheck:HealthCheck": ("type", "fqdn", "resourcePath", "requestInterval",
+                                            "failureThreshold"),
+    "aws:route53/record:Record": ("type", "name", "aliases", "failoverRoutingPolicies",
+                                  "latencyRoutingPolicies", "healthCheckId", "setIdentifier"),
+}
+"""Per type, the inputs the DR design promises; other inputs (provider defaults) are not frozen."""
+
+STATEFUL = ("aws:rds/instance:Instance", "aws:s3/bucket:Bucket", "aws:kms/key:Key",
+            "aws:backup/vault:Vault")
+
+
+def run_all(project_dir: Path) -> dict[str, StackRun]:
+    engine = Engine(Project.load(project_dir))
+    return {stack: engine.run(stack) for stack in STACKS}
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, StackRun]:
+    return run_all(TEMPLATE)
+
+
+def symbols(resource: Resource) -> dict[str, str]:
+    """A resource's id and arn (a StackReference's outputs) -> a stable symbol."""
+    if resource.type == "pulumi:pulumi:StackReference":
+        outputs = resource.outputs.get("outputs") or {}
+        return {v: f"${{StackReference:{resource.name}.{k}}}" for k, v in outputs.items()
+                if isinstance(v, str)}
+    kind = resource.type.rsplit(":", 1)[-1]
+    values = {"id": resource.id, "arn": resource.outputs.get("arn")}  # arn wins when equal
+    return {v: f"${{{kind}:{resource.name}.{attr}}}" for attr, v in values.items()
+            if isinstance(v, str) and v}
+
+
+def symbolic(value: Any, table: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return table.get(value, value)
+    if isinstance(value, dict):
+        return {k: symbolic(v, table) for k, v in value.items()}
+    if isinstance(value, list):
+        return [symbolic(v, table) for v in value]
+    return value
+
+
+def promised_inputs(resource: Resource, keys: tuple[str, ...],
+                    by_urn: dict[str, Resource]) -> dict[str, Any]:
+    """The promised inputs; a value that came from another resource becomes its symbol (only
+    where the input depends on that resource, so literals stay literal)."""
+    inputs = {}
+    for key in keys:
+        if key in resource.inputs:
+            table: dict[str, str] = {}
+            for urn in resource.property_dependencies.get(key, []):
+                if urn in by_urn:
+                    table.update(symbols(by_urn[urn]))
+            inputs[key] = symbolic(resource.inputs[key], table)
+    return inputs
+
+
+def inventory(run: StackRun) -> dict[str, Any]:
+    """What the inventory file holds for a run."""
+    by_urn = run.by_urn()
+    resources: dict[str, dict[str, Any]] = {}
+    for resource in run.resources:
+        keys = PROMISES.get(resource.type)
+        if keys is not None:
+            resources.setdefault(resource.type, {})[resource.name] = {
+                "region": resource.region, "protect": resource.protect,
+                "inputs": promised_inputs(resource, keys, by_urn)}
+    return {"counts": dict(Counter(r.type for r in run.resources)), "resources": resources}
+
+
+def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
+    """Where ``actual`` breaks ``expected``: every expected value must match; mappings in
+    ``expected`` may leave keys out, except ``counts``, which must match exactly."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        found = []
+        keys = set(expected) | set(actual) if path == "counts" else set(expected)
+        for key in sorted(keys):
+            where = f"{path}.{key}" if path else str(key)
+            if key not in actual:
+                found.append(f"{where}: expected {expected[key]!r}, missing")
+            elif key not in expected:
+                found.append(f"{where}: unexpected {actual[key]!r}")
+            else:
+                found.extend(differences(expected[key], actual[key], where))
+        return found
+    return [] if expected == actual else [f"{path}: expected {expected!r}, got {actual!r}"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_stack_matches_its_inventory(runs: dict[str, StackRun], stack: str) -> None:
+    path = INVENTORY / f"{stack}.yaml"
+    actual = inventory(runs[stack])
+    if os.environ.get("DRKIT_REGEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header = (f"# What the aws-warm-standby template's {stack} stack must declare.\n"
+                  f"# Generated; review the diff. Regenerate: {REGENERATE}\n")
+        path.write_text(header + yaml.safe_dump(actual, sort_keys=True, width=100))
+    expected = yaml.safe_load(path.read_text())
+    problems = differences(expected, actual)
+    assert not problems, (f"{stack} stack differs from {path.relative_to(ROOT)}:\n  "
+                          + "\n  ".join(problems)
+                          + f"\nIf the change is intended, regenerate with: {REGENERATE}")
+
+
+def test_secondary_replicates_the_primary_database(runs: dict[str, StackRun]) -> None:
+    (primary,) = runs["primary"].of_type("aws:rds/instance:Instance")
+    (replica,) = runs["secondary"].of_type("aws:rds/instance:Instance")
+    assert replica.inputs["replicateSourceDb"] == runs["primary"].outputs["dbArn"]
+    assert (primary.region, replica.region) == ("eu-west-1", "eu-central-1")
+    for db in (primary, replica):
+        assert db.inputs["storageEncrypted"] and db.inputs["deletionProtection"]
+        assert db.inputs["backupRetentionPeriod"] >= 7 and db.inputs["multiAz"]
+
+
+def test_global_stack_fails_over_between_the_regions_load_balancers(
+        runs: dict[str, StackRun]) -> None:
+    records = {r.inputs["failoverRoutingPolicies"][0]["type"]: r.inputs
+               for r in runs["global"].of_type("aws:route53/record:Record")}
+    for role, kind in (("primary", "PRIMARY"), ("secondary", "SECONDARY")):
+        assert records[kind]["aliases"][0]["name"] == runs[role].outputs["albDnsName"]
+        assert records[kind]["aliases"][0]["zoneId"] == runs[role].outputs["albZoneId"]
+        assert records[kind]["healthCheckId"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_no_resource_uses_a_default_provider(runs: dict[str, StackRun], stack: str) -> None:
+    defaulted = [f"{r.type} {r.name}" for r in runs[stack].resources
+                 if r.custom and r.provider is None
+                 and r.type not in ("pulumi:providers:aws", "pulumi:pulumi:StackReference")]
+    assert defaulted == []
+
+
+def test_stateful_resources_are_protected_by_default(runs: dict[str, StackRun]) -> None:
+    stateful = [r for run in runs.values() for r in run.resources if r.type in STATEFUL]
+    assert {r.type for r in stateful} == set(STATEFUL)
+    assert [r.name for r in stateful if not r.protect] == []
+
+
+def test_protection_can_be_turned_off(tmp_path: Path) -> None:
+    copy = tmp_path / "aws-warm-standby"
+    shutil.copytree(TEMPLATE, copy, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    for stack in STACKS:
+        path = copy / f"Pulumi.{stack}.yaml"
+        data = yaml.safe_load(path.read_text())
+        data["config"]["drkit:protect"] = False
+        path.write_text(yaml.safe_dump(data))
+    runs = run_all(copy)
+    assert [r.name for run in runs.values() for r in run.resources
+            if r.type in STATEFUL and r.protect] == []
+
+
+def test_a_config_mistake_fails_before_any_resource(tmp_path: Path) -> None:
+    copy = tmp_path / "aws-warm-standby"
+    shutil.copytree(TEMPLATE, copy, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    path = copy / "Pulumi.primary.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["config"]["drkit:rpo"] = "soon"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(ConfigError, match='drkit:rpo: "soon" is not valid'):
+        Engine(Project.load(copy)).run("primary")
