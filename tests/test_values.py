@@ -78,7 +78,7 @@ def test_ids_are_unique_across_urns() -> None:
     ("aws:ec2/launchTemplate:LaunchTemplate", r"lt-0[0-9a-f]{16}"),
     ("aws:ec2/instance:Instance", r"i-0[0-9a-f]{16}"),
     ("aws:kms/key:Key", r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}"),
-    ("aws:route53/zone:Zone", r"Z[A-Z2-7]{13}"),
+    ("aws:route53/zone:Zone", r"Z[A-Z0-9]{13}"),
     ("pulumi:providers:aws", r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}"),
     ("gcp:compute/subnetwork:Subnetwork",
      r"projects/drkit-offline/regions/eu-west-1/subnetworks/app-[0-9a-f]{8}"),
@@ -105,7 +105,7 @@ def test_named_resources_use_their_name_input() -> None:
 def test_rds_instance_state_keeps_inputs_and_computes_endpoint() -> None:
     inputs = {"engine": "postgres", "identifier": "orders", "instanceClass": "db.t4g.micro",
               "allocatedStorage": 20.0, "tags": {"team": "shop"}}
-    pid, state = create("aws:rds/instance:Instance", "db", inputs)
+    _, state = create("aws:rds/instance:Instance", "db", inputs)
     assert {k: state[k] for k in inputs} == inputs
     assert re.fullmatch(r"orders\.[0-9a-z]{12}\.eu-west-1\.rds\.amazonaws\.com", state["address"])
     assert state["endpoint"] == state["address"] + ":5432"
@@ -127,7 +127,7 @@ def test_alb_state() -> None:
     assert re.fullmatch(r"arn:aws:elasticloadbalancing:eu-west-1:123456789012:"
                         r"loadbalancer/app/web/[0-9a-f]{16}", state["arn"])
     assert state["arnSuffix"] == state["arn"].split("loadbalancer/")[1]
-    assert re.fullmatch(r"Z[A-Z2-7]{13}", state["zoneId"])
+    assert re.fullmatch(r"Z[A-Z0-9]{13}", state["zoneId"])
     assert state["enableDeletionProtection"] is False
     internal = create("aws:lb/loadBalancer:LoadBalancer", "api",
                       {"name": "api", "internal": True})[1]
@@ -238,6 +238,17 @@ def test_common_aws_invokes() -> None:
     assert len(subnets["ids"]) == 3 and all(i.startswith("subnet-") for i in subnets["ids"])
     elb = values.invoke_result("aws:elb/getServiceAccount:getServiceAccount", {}, EU_WEST)
     assert elb["arn"] == "arn:aws:iam::156460612806:root"
+    policy = values.invoke_result("aws:iam/getPolicyDocument:getPolicyDocument", {}, EU_WEST)
+    assert json.loads(policy["json"]) == {"Version": "2012-10-17", "Statement": []}
+
+
+def test_data_sources_read_like_the_resource_they_look_up() -> None:
+    role = values.invoke_result("aws:iam/getRole:getRole", {"name": "ops"}, EU_WEST)
+    assert role["arn"] == "arn:aws:iam::123456789012:role/ops" and role["id"] == "ops"
+    lb = values.invoke_result("aws:lb/getLoadBalancer:getLoadBalancer", {"name": "web"}, EU_WEST)
+    assert lb["arn"] == lb["id"] and ":loadbalancer/app/web/" in lb["arn"]
+    assert lb["dnsName"].endswith(".eu-west-1.elb.amazonaws.com")
+    assert all(value is not None for _, value in walk(lb))
 
 
 def test_common_gcp_invokes() -> None:

@@ -17,7 +17,7 @@ import runpy
 import sys
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +28,7 @@ import pulumi
 from pulumi.runtime import mocks, settings
 from pulumi.runtime.stack import run_in_stack
 
-from drkit.engine.model import StackRun
+from drkit.engine.model import Resource, StackRun
 from drkit.engine.recorder import Recorder, RecordingMonitor
 from drkit.errors import DrkitError, ProgramError, ProjectError
 from drkit.project import Project
@@ -133,9 +133,14 @@ def _run_once(project: Project, stack: str, resolver: Any) -> _Attempt:
     if error is not None:
         return _Attempt(None, error, [])
     run = StackRun(project=project.name, stack=stack, config=config.values,
-                   resources=list(recorder.resources.values()), outputs=outputs,
+                   resources=_ordered(recorder.resources.values()), outputs=outputs,
                    warnings=log.warnings)
     return _Attempt(run, None, [])
+
+
+def _ordered(resources: Iterable[Resource]) -> list[Resource]:
+    """A stable order (the SDK registers concurrently): providers first, then by URN."""
+    return sorted(resources, key=lambda r: (not r.type.startswith("pulumi:providers:"), r.urn))
 
 
 def _configure_runtime(project: str, stack: str, config: dict[str, str], secret_keys: list[str],

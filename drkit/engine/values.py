@@ -48,15 +48,7 @@ def physical_id(token: str, name: str, urn: str, inputs: Mapping[str, Any], ctx:
     s = _Subject(token, name, urn, inputs, "", ctx)
     if token.startswith("pulumi:providers:"):
         return s.uuid
-    template = _ID_TEMPLATES.get(s.mod)
-    if template is not None:
-        return s.format(template)
-    ec2 = _EC2_IDS.get(s.mod)
-    if ec2 is not None:
-        return f"{ec2[0]}-0{s.digest[:16]}"
-    if s.pkg == "gcp":
-        return s.format(_GCP_FALLBACK_ID)
-    return s.name
+    return _id_for(s) or (s.format(_GCP_FALLBACK_ID) if s.pkg == "gcp" else s.name)
 
 
 def resource_state(token: str, name: str, urn: str, inputs: Mapping[str, Any],
@@ -92,6 +84,15 @@ def invoke_result(token: str, args: Mapping[str, Any], ctx: Context) -> dict[str
     if special is not None:
         result.update(special(s))
     return result
+
+
+def _id_for(s: _Subject) -> str:
+    """The id when its shape is known for the type (or the type a data source reads), else ""."""
+    template = _ID_TEMPLATES.get(s.mod)
+    if template is not None:
+        return s.format(template)
+    ec2 = _EC2_IDS.get(s.mod)
+    return f"{ec2[0]}-0{s.digest[:16]}" if ec2 is not None else ""
 
 
 # -- constants -------------------------------------------------------------------------------
@@ -373,7 +374,7 @@ _IMAGE_PROJECTS = (("debian", "debian-cloud"), ("ubuntu", "ubuntu-os-cloud"),
                    ("cos", "cos-cloud"), ("rocky", "rocky-linux-cloud"),
                    ("centos", "centos-cloud"), ("windows", "windows-cloud"))
 
-_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 # -- the subject: one resource or call, with lazily derived values ----------------------------
@@ -384,9 +385,9 @@ def _sha(text: str) -> str:
 
 
 def _upper_alnum(hexdigits: str, length: int) -> str:
-    """Upper-case letters and digits, the alphabet of Route53 zone ids and IAM unique ids."""
-    raw = base64.b32encode(bytes.fromhex(hexdigits)).decode()
-    return raw[:length]
+    """Upper-case letters and digits, the alphabet of Route53 zone ids and IAM unique ids
+    (one character per byte of the hash: at most 32)."""
+    return "".join(_UPPER_ALNUM[byte % 36] for byte in bytes.fromhex(hexdigits[:2 * length]))
 
 
 def _uuid(hexdigits: str) -> str:
@@ -405,8 +406,12 @@ class _Subject:
                  ctx: Context) -> None:
         self.token = token
         self.pkg, middle, self.typ = [*token.split(":"), "", ""][:3]
-        self.mod = middle
         self.module = middle.split("/", 1)[0]
+        if self.typ.startswith("get") and self.typ[3:4].isupper():
+            # A data source reads a resource: aws:iam/getRole:getRole values like iam/role.
+            self.typ = self.typ[3:]
+            middle = f"{self.module}/{self.typ[:1].lower()}{self.typ[1:]}"
+        self.mod = middle
         self.resource_name = name
         self.urn = urn
         self.inputs = inputs
@@ -503,8 +508,7 @@ class _Subject:
 
     @functools.cached_property
     def self_link(self) -> str:
-        path = self.pid or physical_id(self.token, self.resource_name, self.urn, self.inputs,
-                                       self.ctx)
+        path = self.pid or _id_for(self) or self.format(_GCP_FALLBACK_ID)
         if self.module == "sql":
             return f"https://sqladmin.googleapis.com/sql/v1beta4/projects/{self.project}" \
                    f"/instances/{self.name}"
@@ -621,7 +625,7 @@ def _properties(cls: type) -> tuple[tuple[str, _Spec], ...]:
         for attr in vars(klass).values():
             getter = getattr(attr, "fget", None)
             wire = getattr(getter, "_pulumi_name", None)
-            if not isinstance(wire, str) or wire in ("id", "urn"):
+            if not isinstance(wire, str):
                 continue
             try:
                 hint = typing.get_type_hints(getter).get("return", Any)
@@ -823,6 +827,8 @@ _SPECIAL: dict[tuple[str, str], Gen] = {
 
 # Values by property name, for any type.
 _BY_NAME: dict[str, tuple[str, Gen]] = {
+    "id": ("str", lambda s: _id_for(s) or s.text(_NAME_KEYS.get(s.mod, "name")) or (
+        s.region if s.pkg == "aws" else f"projects/{s.project}")),
     "arn": ("str", lambda s: s.arn),
     "arnSuffix": ("str", _arn_suffix),
     "endpoint": ("str", _endpoint),
@@ -936,7 +942,7 @@ _BY_SUFFIX: tuple[tuple[str, str, Callable[[str], Gen]], ...] = (
 )
 
 # Names that mean "this resource's own name": only true of top-level properties.
-_OWN_NAMES = frozenset({"name", "identifier", "bucket", "clusterIdentifier", "arn"})
+_OWN_NAMES = frozenset({"name", "identifier", "bucket", "clusterIdentifier", "arn", "id"})
 
 
 def _fallback_string(wire: str) -> Gen:
@@ -990,8 +996,13 @@ def _choose(pkg: str, mod: str, wire: str, spec: _Spec, depth: int) -> Gen:
 
 @functools.cache
 def _plan(pkg: str, mod: str, cls: type, depth: int) -> tuple[tuple[str, Gen], ...]:
-    """(wire name, generator) for each property of ``cls``, chosen once per token."""
-    return tuple((wire, _choose(pkg, mod, wire, spec, depth)) for wire, spec in _properties(cls))
+    """(wire name, generator) for each property of ``cls``, chosen once per token.
+
+    A resource's ``id`` and ``urn`` are not state (the mock returns the id separately); an
+    invoke result's or a nested object's ``id`` is an ordinary property."""
+    skip = ("id", "urn") if issubclass(cls, pulumi.Resource) else ()
+    return tuple((wire, _choose(pkg, mod, wire, spec, depth))
+                 for wire, spec in _properties(cls) if wire not in skip)
 
 
 # -- invokes ---------------------------------------------------------------------------------
