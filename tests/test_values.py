@@ -266,7 +266,7 @@ def test_common_gcp_invokes() -> None:
     assert ranges["cidrBlocksIpv4s"] == ["35.191.0.0/16", "130.211.0.0/22"]
 
 
-POLICY_STATEMENTS = [
+POLICY_STATEMENTS: list[Any] = [
     {"sid": "OrgRead", "effect": "Allow", "actions": ["s3:GetObject", "s3:ListBucket"],
      "resources": ["arn:aws:s3:::data", "arn:aws:s3:::data/*"],
      "principals": [{"type": "AWS", "identifiers": ["arn:aws:iam::111122223333:root"]}],
@@ -326,8 +326,9 @@ class ValueMocks(pulumi.runtime.Mocks):
                                       self.ctx)
         return pid, state
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-        return values.invoke_result(args.token, args.args, self.ctx)
+    def call(self, args: pulumi.runtime.MockCallArgs
+             ) -> tuple[dict, list[tuple[str, str]] | None]:
+        return values.invoke_result(args.token, args.args, self.ctx), []
 
 
 @pytest.fixture

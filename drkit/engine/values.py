@@ -946,10 +946,12 @@ _OWN_NAMES = frozenset({"name", "identifier", "bucket", "clusterIdentifier", "ar
 
 
 def _fallback_string(wire: str) -> Gen:
+    """Unique per resource and property, and says where it came from when it shows up."""
     return lambda s: f"{s.name}-{wire}"
 
 
 def _constant(kind: str, value: Any = None) -> Gen:
+    """A fixed value; lists and maps are made afresh so that no two states share one."""
     if kind == "list":
         return lambda s: []
     if kind == "map":
@@ -961,6 +963,7 @@ _CONSTANTS = {"int": 1, "float": 1.0, "bool": False}
 
 
 def _object(pkg: str, mod: str, cls: type, depth: int) -> Gen:
+    """A nested output object, filled field by field; depth-limited as some types recurse."""
     if depth >= _MAX_DEPTH:
         return _constant("map")
 
