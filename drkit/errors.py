@@ -1,15 +1,20 @@
 """Errors that drkit reports to a person: a message, never a traceback.
 
 They subclass :class:`pulumi.RunError` so that a real ``pulumi up`` prints only the message too
-(the Python language host prints a traceback for any other exception).
+(the Python language host prints a traceback for any other exception). In checkov's own
+environment, where pulumi is not installed, drkit's rules still import this module: there the
+base is a plain Exception.
 """
 
 from __future__ import annotations
 
-import pulumi
+try:
+    from pulumi import RunError as _Base
+except ImportError:  # checkov's virtualenv: the rules run without pulumi
+    _Base = Exception  # type: ignore[misc,assignment]
 
 
-class DrkitError(pulumi.RunError):
+class DrkitError(_Base):
     """Base of every error drkit reports with a clear message and exit status 2."""
 
 

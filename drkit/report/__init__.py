@@ -1,0 +1,19 @@
+"""Renderers of a :class:`~drkit.findings.Report`: text for people, JSON, SARIF, JUnit XML."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from drkit.findings import Report
+from drkit.report import as_json, junit, sarif, text
+
+FORMATS: dict[str, Callable[[Report], str]] = {
+    "text": text.render,
+    "json": as_json.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
+}
+
+
+def render(report: Report, fmt: str) -> str:
+    return FORMATS[fmt](report)

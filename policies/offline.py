@@ -1,0 +1,148 @@
+"""drkit's rules as a checker of ``drkit check``: the offline twin of :mod:`policies.crossguard`.
+
+It builds the views CrossGuard would build (inputs for resource rules; outputs merged under
+the inputs for stack rules, as the CLI sends stack policies the resources' state), applies
+enforcement levels and config with CrossGuard's semantics, and also runs the app rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from drkit.check import CheckedStack, CheckResult
+from drkit.engine.model import Resource
+from drkit.findings import Enforcement, Finding, RuleInfo
+from policies.model import (
+    Context,
+    Intent,
+    ResourceView,
+    Rule,
+    Scope,
+    Violation,
+    evaluate_resource,
+    evaluate_stack,
+)
+from policies.registry import RULES
+from policies.settings import PolicySettings, resolve
+
+SOURCE = "drkit"
+
+
+IDENTITY_OUTPUTS = ("arn", "name", "bucket", "identifier", "selfLink", "connectionName")
+"""Outputs a stack view keeps: what other resources hold to point at this one. The engine
+invents a value for every other output too (an unset ``replicateSourceDb`` gets one), which
+rules must not mistake for settings."""
+
+
+def views(resources: Iterable[Resource], state: bool) -> list[ResourceView]:
+    """What CrossGuard sees of the managed resources: their inputs, plus (``state``, for stack
+    rules, which the CLI hands the resources' outputs) their identity: id, ARN, names."""
+    return [ResourceView(type=r.type, name=r.name, urn=r.urn,
+                         props=_state(r) if state else r.inputs, region=r.region,
+                         property_dependencies=r.property_dependencies)
+            for r in resources if r.custom and not r.read]
+
+
+def _state(resource: Resource) -> dict[str, Any]:
+    identity = {k: resource.outputs[k] for k in IDENTITY_OUTPUTS if k in resource.outputs}
+    if resource.id:
+        identity["id"] = resource.id
+    return {**identity, **resource.inputs}
+
+
+@dataclass
+class _Stack:
+    checked: CheckedStack
+    intent: Intent
+    inputs: list[ResourceView]
+    state: list[ResourceView]
+
+
+class DrkitRules:
+    """The drkit rule registry as a :class:`drkit.check.Checker`."""
+
+    def __init__(self, settings: Mapping[str, PolicySettings] | None = None,
+                 rules: Sequence[Rule] = RULES) -> None:
+        self.settings = dict(settings) if settings is not None else resolve(rules)
+        self.active = [r for r in rules
+                       if self.settings[r.name].enforcement is not Enforcement.DISABLED]
+
+    def rules(self) -> list[RuleInfo]:
+        return [RuleInfo(id=r.id, name=r.name, title=r.title, severity=r.severity,
+                         source=SOURCE, remediation=r.remediation) for r in self.active]
+
+    def check(self, stacks: Sequence[CheckedStack]) -> dict[str, CheckResult]:
+        prepared = [_Stack(s, Intent.of(s.intent) if s.intent else Intent(),
+                           views(s.run.resources, False), views(s.run.resources, True))
+                    for s in stacks]
+        results = {s.checked.key: self._check_stack(s) for s in prepared}
+        for group in _apps(prepared):
+            self._check_app(group, results)
+        return results
+
+    def _context(self, rule: Rule, intent: Intent, resources: Sequence[ResourceView] = (),
+                 stacks: Mapping[str, Sequence[ResourceView]] | None = None) -> Context:
+        config = self.settings[rule.name].config
+        return Context(config=config, intent=intent.with_config(config), resources=resources,
+                       stacks=stacks or {})
+
+    def _check_stack(self, stack: _Stack) -> CheckResult:
+        result = CheckResult()
+        by_urn = {r.urn: r for r in stack.checked.run.resources}
+        for rule in self.active:
+            if rule.scope is Scope.RESOURCE:
+                ctx = self._context(rule, stack.intent)
+                for view in stack.inputs:
+                    if rule.applies_to(view.type):
+                        result.checks_run += 1
+                        self._add(result, rule, stack.checked, by_urn,
+                                  evaluate_resource(rule, view, ctx))
+            elif rule.scope is Scope.STACK:
+                result.checks_run += 1
+                ctx = self._context(rule, stack.intent, resources=stack.state)
+                self._add(result, rule, stack.checked, by_urn, evaluate_stack(rule, ctx))
+            else:
+                continue
+            result.rules_run.append(rule.id)
+        return result
+
+    def _check_app(self, group: dict[str, _Stack], results: dict[str, CheckResult]) -> None:
+        stacks = {role: s.state for role, s in group.items()}
+        intent = group["primary"].intent
+        for rule in (r for r in self.active if r.scope is Scope.APP):
+            ctx = self._context(rule, intent, stacks=stacks)
+            for violation in evaluate_stack(rule, ctx):
+                stack = group[violation.stack or "primary"]
+                result = results[stack.checked.key]
+                by_urn = {r.urn: r for r in stack.checked.run.resources}
+                self._add(result, rule, stack.checked, by_urn, [violation])
+            for stack in group.values():
+                results[stack.checked.key].checks_run += 1
+                results[stack.checked.key].rules_run.append(rule.id)
+
+    def _add(self, result: CheckResult, rule: Rule, stack: CheckedStack,
+             by_urn: Mapping[str, Resource], found: Iterable[Violation]) -> None:
+        for violation in found:
+            resource = by_urn.get(violation.urn or "")
+            location = None
+            if resource is not None and resource.source is not None:
+                location = (stack.relative(resource.source[0]), resource.source[1])
+            result.findings.append(Finding(
+                rule=rule.id, policy=rule.name, source=SOURCE,
+                enforcement=self.settings[rule.name].enforcement, severity=rule.severity,
+                stack=stack.run.stack, message=violation.message, urn=violation.urn,
+                type=resource.type if resource else None,
+                name=resource.name if resource else None, remediation=rule.remediation,
+                unknown=violation.unknown, location=location))
+
+
+def _apps(stacks: Sequence[_Stack]) -> list[dict[str, _Stack]]:
+    """Stacks grouped by ``drkit:app``: the groups holding both a primary and a secondary."""
+    apps: dict[str, dict[str, _Stack]] = {}
+    for stack in stacks:
+        intent = stack.intent
+        if intent.app and intent.role in ("primary", "secondary"):
+            apps.setdefault(intent.app, {})[intent.role] = stack
+    return [group for group in apps.values() if {"primary", "secondary"} <= set(group)]

@@ -1,0 +1,1 @@
+"""drkit's DR rules, one module per area; :mod:`policies.registry` lists them all."""

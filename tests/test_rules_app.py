@@ -1,0 +1,46 @@
+"""App rules: the primary's data stores have replicas in the secondary, pointing back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policies.model import Intent
+from policies.testing import evaluate, view
+
+RDS = "aws:rds/instance:Instance"
+SQL = "gcp:sql/databaseInstance:DatabaseInstance"
+ARN = "arn:aws:rds:eu-west-1:123456789012:db:shop-db-eu-west-1"
+WARM = Intent(app="shop", tier="warm-standby")
+
+
+def stacks(replica_source: str | None = ARN, **extra: Any) -> dict[str, list[Any]]:
+    primary = [view(RDS, "db", identifier="shop-db-eu-west-1", arn=ARN)]
+    secondary = [view(RDS, "db", "eu-central-1", identifier="shop-db-eu-central-1",
+                      replicateSourceDb=replica_source)]
+    return {"primary": primary, "secondary": secondary, **extra}
+
+
+def test_a_replicated_app_passes() -> None:
+    assert evaluate("DR-APP-001", stacks=stacks(), intent=WARM) == []
+    assert evaluate("DR-APP-002", stacks=stacks(), intent=WARM) == []
+
+
+def test_a_primary_database_without_replica_fails() -> None:
+    (found,) = evaluate("DR-APP-001", stacks=stacks(replica_source=None), intent=WARM)
+    assert found.stack == "primary" and "no replica in the secondary stack" in found.message
+    cold = Intent(app="shop", tier="backup-restore")
+    assert evaluate("DR-APP-001", stacks=stacks(replica_source=None), intent=cold) == []
+
+
+def test_a_replica_of_something_else_fails() -> None:
+    other = "arn:aws:rds:eu-west-1:123456789012:db:legacy"
+    (found,) = evaluate("DR-APP-002", stacks=stacks(replica_source=other), intent=WARM)
+    assert found.stack == "secondary" and "legacy" in found.message
+
+
+def test_cloud_sql_replicas_match_by_instance_name() -> None:
+    pair = {"primary": [view(SQL, "db", "europe-west1", name="shop-db")],
+            "secondary": [view(SQL, "db", "europe-west4", name="shop-db-replica",
+                               masterInstanceName="drkit-offline:shop-db")]}
+    assert evaluate("DR-APP-001", stacks=pair, intent=WARM) == []
+    assert evaluate("DR-APP-002", stacks=pair, intent=WARM) == []
