@@ -115,8 +115,10 @@ def check(stacks: Sequence[CheckedStack], checkers: Sequence[Checker]) -> Report
                for s in stacks}
     rules: dict[str, RuleInfo] = {}
     for checker in checkers:
+        results = checker.check(stacks)
+        # After the run: a checker may only know then which checks it ran (checkov).
         rules.update((r.id, r) for r in checker.rules())
-        for key, result in checker.check(stacks).items():
+        for key, result in results.items():
             report = reports[key]
             report.findings.extend(result.findings)
             report.checks_run += result.checks_run

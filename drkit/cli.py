@@ -6,10 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from drkit.commands import check, inventory
+from drkit.commands import check, export, inventory
 from drkit.errors import DrkitError
 
-COMMANDS = (inventory, check)
+COMMANDS = (inventory, check, export)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,6 +4,7 @@ shipped template passes, config overrides and errors, and every output format's 
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,10 @@ BROKEN = ROOT / "tests" / "fixtures" / "broken"
 TEMPLATE = ROOT / "stacks" / "aws-warm-standby"
 
 
-def check(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = main(["check", *map(str, args)])
+def check(capsys: pytest.CaptureFixture[str], *args: str | Path,
+          checkov: bool = False) -> tuple[int, str, str]:
+    """``drkit check``; without checkov unless asked (tests/test_check_checkov.py covers it)."""
+    code = main(["check", *map(str, args), *([] if checkov else ["--no-checkov"])])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -173,3 +176,24 @@ def test_the_aws_template_passes_with_no_mandatory_violation(
     assert {s["stack"] for s in data["stacks"]} == {"primary", "secondary", "global"}
     assert rules(data) == set() and code == 0
     assert rules(data, unknown=True) == set()
+
+
+def test_app_rules_pair_stacks_of_one_project_only(tmp_path: Path) -> None:
+    """Two projects whose stacks share drkit:app must not be judged as one app."""
+    import shutil
+
+    source = Path(__file__).parent / "fixtures" / "broken" / "unreplicated-app"
+    twin = tmp_path / "twin"
+    shutil.copytree(source, twin)
+    (twin / "Pulumi.secondary.yaml").unlink()
+    pulumi_yaml = twin / "Pulumi.yaml"
+    pulumi_yaml.write_text(re.sub(r"(?m)^name: .*$", "name: twin", pulumi_yaml.read_text()))
+    from drkit.check import check, run_stacks
+    from policies.offline import DrkitRules
+
+    alone = check(run_stacks([twin]), [DrkitRules()])
+    assert not any(f.rule.startswith("DR-APP-") for f in alone.findings)
+    together = check(run_stacks([source, twin]), [DrkitRules()])
+    app_findings = [f for f in together.findings if f.rule == "DR-APP-001"]
+    assert app_findings and {f.stack for f in app_findings} == {"primary"}
+    assert all("::twin::" not in (f.urn or "") for f in app_findings)
