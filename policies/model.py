@@ -8,7 +8,7 @@ imports only the standard library, pyyaml and ``drkit.regions`` / ``drkit.findin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, cast
 
@@ -116,6 +116,8 @@ class Intent:
     residency: frozenset[str] | None = None
     regions: tuple[str, str] | None = None
     """(primary, secondary) regions."""
+    cloud: str | None = None
+    """``aws`` or ``gcp`` (from ``drkit:regions``); None for programs without drkit config."""
 
     def tier_above(self, tier: str) -> bool | None:
         if self.tier not in TIERS:
@@ -127,7 +129,8 @@ class Intent:
         """From a validated :class:`drkit.intent.DrIntent` (read by attribute: no import)."""
         return cls(app=intent.app, role=str(intent.role), tier=str(intent.tier),
                    rpo_seconds=intent.rpo_seconds, residency=frozenset(intent.residency),
-                   regions=(intent.regions.primary, intent.regions.secondary))
+                   regions=(intent.regions.primary, intent.regions.secondary),
+                   cloud=str(intent.cloud))
 
     def with_config(self, config: Mapping[str, Any]) -> Intent:
         """Fill what the stack does not say from the rule's config (``role``, ``tier``, ``rpo``),
@@ -137,22 +140,16 @@ class Intent:
             from drkit.intent import parse_duration  # the one duration syntax
 
             rpo = parse_duration(str(config["rpo"]))
-        return Intent(app=self.app, role=self.role or config.get("role"),
-                      tier=self.tier or config.get("tier"), rpo_seconds=rpo,
-                      residency=self.residency, regions=self.regions)
+        return replace(self, role=self.role or config.get("role"),
+                       tier=self.tier or config.get("tier"), rpo_seconds=rpo)
 
 
 def region_of(props: Mapping[str, Any], provider_props: Mapping[str, Any] | None) -> str | None:
     """A resource's own ``region``/``location``/``zone`` input, else its provider's region
     (the offline engine's rule, drkit.engine.recorder, for CrossGuard's view of a resource)."""
-    for key in ("region", "location"):
-        value = props.get(key)
-        if isinstance(value, str) and value:
-            return value
-    zone = props.get("zone")
-    if isinstance(zone, str) and zone:
-        location = regions.lookup(zone)
-        return location.name if location else zone
+    own = regions.own_region(props)
+    if own:
+        return own
     region = (provider_props or {}).get("region")
     return region if isinstance(region, str) and region else None
 

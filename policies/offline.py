@@ -139,10 +139,12 @@ class DrkitRules:
 
 
 def _apps(stacks: Sequence[_Stack]) -> list[dict[str, _Stack]]:
-    """Stacks grouped by ``drkit:app``: the groups holding both a primary and a secondary."""
-    apps: dict[str, dict[str, _Stack]] = {}
+    """Stacks grouped by project and ``drkit:app`` (an app's stacks are stacks of one project:
+    their StackReferences resolve there): the groups holding both a primary and a secondary."""
+    apps: dict[tuple[str, str], dict[str, _Stack]] = {}
     for stack in stacks:
         intent = stack.intent
         if intent.app and intent.role in ("primary", "secondary"):
-            apps.setdefault(intent.app, {})[intent.role] = stack
+            key = (str(stack.checked.project.root), intent.app)
+            apps.setdefault(key, {})[intent.role] = stack
     return [group for group in apps.values() if {"primary", "secondary"} <= set(group)]

@@ -4,6 +4,7 @@ StackReferences, errors, and isolation between runs."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,28 @@ def test_inventory_json_shape() -> None:
             "dependencies"} <= set(item)
     assert item["parent"] == "urn:pulumi:base::refs::pulumi:pulumi:Stack::refs-base"
     assert item["region"] == "eu-west-1"
+
+
+def test_gcp_values_follow_the_explicit_provider(write_program: Callable[..., Path]) -> None:
+    project = write_program('''
+        import pulumi
+        import pulumi_gcp as gcp
+
+        west4 = gcp.Provider("west4", project="acme-dr", region="europe-west4")
+        opts = pulumi.ResourceOptions(provider=west4)
+        db = gcp.sql.DatabaseInstance("db", database_version="POSTGRES_16",
+                                      settings={"tier": "db-f1-micro"}, opts=opts)
+        group = gcp.compute.RegionInstanceGroupManager(
+            "web", base_instance_name="web", region="europe-west4",
+            versions=[{"instance_template": "tpl"}], opts=opts)
+        me = gcp.organizations.get_project(opts=pulumi.InvokeOptions(provider=west4))
+        pulumi.export("connection", db.connection_name)
+        pulumi.export("group", group.instance_group)
+        pulumi.export("projectId", me.project_id)
+    ''', {"gcp:project": "acme-prod"})
+    run = run_stack(project, "test")
+    assert run.outputs["connection"].startswith("acme-dr:europe-west4:")
+    assert run.outputs["group"].startswith(
+        "https://www.googleapis.com/compute/v1/projects/acme-dr/regions/europe-west4/"
+        "instanceGroups/")
+    assert run.outputs["projectId"] == "acme-dr"

@@ -74,6 +74,17 @@ def test_a_warm_secondary_holds_a_cross_region_replica() -> None:
     assert evaluate("DR-AWS-005", [db()], config={"role": "secondary", "tier": "pilot-light"})
 
 
+def test_the_replica_rule_judges_aws_stacks_only() -> None:
+    gcp_secondary = Intent(role="secondary", tier="warm-standby", cloud="gcp",
+                           regions=("europe-west1", "europe-west4"))
+    cloud_sql = view("gcp:sql/databaseInstance:DatabaseInstance", masterInstanceName="shop-db")
+    assert evaluate("DR-AWS-005", [cloud_sql], intent=gcp_secondary) == []
+    aws_secondary = Intent(role="secondary", tier="warm-standby", cloud="aws",
+                           regions=("eu-west-1", "eu-central-1"))
+    (missing,) = evaluate("DR-AWS-005", [], intent=aws_secondary)
+    assert "no RDS read replica" in missing.message
+
+
 def test_kms_keys_rotate() -> None:
     key = "aws:kms/key:Key"
     assert evaluate("DR-AWS-015", view(key, enableKeyRotation=True)) == []

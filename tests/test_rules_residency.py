@@ -47,6 +47,19 @@ def test_gcs_multi_regions_are_judged_by_their_members() -> None:
     assert "EUR5" in message and "(eu)" in message
 
 
+def test_gcs_custom_dual_regions_are_judged_by_their_data_locations() -> None:
+    gcs = "gcp:storage/bucket:Bucket"
+    germany = Intent(residency=frozenset({"de"}))
+    german = view(gcs, "pass", "EU",
+                  customPlacementConfig={"dataLocations": ["EUROPE-WEST3", "EUROPE-WEST10"]})
+    assert evaluate("DR-RES-001", german, intent=germany) == []
+    assert messages(evaluate("DR-RES-001", view(gcs, "pass", "EU"), intent=germany))
+    mixed = view(gcs, "fail", "EU",
+                 customPlacementConfig={"dataLocations": ["EUROPE-WEST3", "EUROPE-WEST1"]})
+    (message,) = messages(evaluate("DR-RES-001", mixed, intent=germany))
+    assert "europe-west1" in message and "(de)" in message
+
+
 def test_a_resource_without_a_known_region_is_unknown() -> None:
     (found,) = evaluate("DR-RES-001", view(RDS, "pass", None), intent=EU)
     assert found.unknown

@@ -43,6 +43,7 @@ class Recorder(mocks.Mocks):
         self.missing_references: list[str] = []
         self._resolve_reference = resolve_reference
         self._provider_regions: dict[str, str | None] = {}
+        self._provider_projects: dict[str, str] = {}
         self._default_regions = {"aws": config.get("aws:region"), "gcp": config.get("gcp:region")}
         self._gcp_project = config.get("gcp:project") or values.Context(None).gcp_project
 
@@ -72,12 +73,15 @@ class Recorder(mocks.Mocks):
         if not custom:
             self.resources[urn] = resource
             return "", {}
-        ctx = self._context(region)
+        ctx = self._context(region, provider)
         resource.id = values.physical_id(request.type, request.name, urn, inputs, ctx)
         state = values.resource_state(request.type, request.name, urn, inputs, resource.id, ctx)
         resource.outputs = state
         if request.type.startswith("pulumi:providers:"):
-            self._provider_regions[f"{urn}::{resource.id}"] = region
+            ref = f"{urn}::{resource.id}"
+            self._provider_regions[ref] = region
+            if isinstance(inputs.get("project"), str):
+                self._provider_projects[ref] = inputs["project"]
         self.resources[urn] = resource
         return resource.id, state
 
@@ -93,7 +97,7 @@ class Recorder(mocks.Mocks):
             region = None
         else:
             region = self._region(request.type, state, request.provider or "")
-            ctx = self._context(region)
+            ctx = self._context(region, request.provider or "")
             result = values.resource_state(request.type, request.name, urn, state, request.id,
                                            ctx)
         self.resources[urn] = Resource(
@@ -112,16 +116,18 @@ class Recorder(mocks.Mocks):
         # A plain dict: the SDK iterates the failures of a (result, failures) tuple.
         package = args.token.split(":", 1)[0]
         region = self._provider_regions.get(args.provider or "") if args.provider else None
-        region = region or _own_region(args.args) or self._default_regions.get(package)
-        return values.invoke_result(args.token, args.args, self._context(region))
+        region = region or regions.own_region(args.args) or self._default_regions.get(package)
+        return values.invoke_result(args.token, args.args,
+                                    self._context(region, args.provider or ""))
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _context(self, region: str | None) -> values.Context:
-        return values.Context(region=region, gcp_project=self._gcp_project)
+    def _context(self, region: str | None, provider: str = "") -> values.Context:
+        project = self._provider_projects.get(provider, self._gcp_project)
+        return values.Context(region=region, gcp_project=project)
 
     def _region(self, token: str, inputs: Mapping[str, Any], provider: str) -> str | None:
-        own = _own_region(inputs)
+        own = regions.own_region(inputs)
         if own:
             return own
         if token.startswith("pulumi:providers:"):
@@ -164,19 +170,6 @@ class RecordingMonitor(mocks.MockMonitor):
         props_proto = _sync_await(rpc.serialize_properties(result, {}))
         self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, request.id, result)
         return resource_pb2.ReadResourceResponse(urn=urn, properties=props_proto)
-
-
-def _own_region(inputs: Mapping[str, Any]) -> str | None:
-    """A resource's own placement: AWS v7 ``region``, GCP ``region``, ``location`` or ``zone``."""
-    for key in ("region", "location"):
-        value = inputs.get(key)
-        if isinstance(value, str) and value:
-            return value
-    zone = inputs.get("zone")
-    if isinstance(zone, str) and zone:
-        location = regions.lookup(zone)
-        return location.name if location else zone
-    return None
 
 
 def _source(request: Any) -> tuple[str, int] | None:

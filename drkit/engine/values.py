@@ -823,6 +823,13 @@ _SPECIAL: dict[tuple[str, str], Gen] = {
     ("serviceaccount/account", "name"): lambda s: f"projects/{s.project}/serviceAccounts/"
                                                   f"{s.email}",
     ("organizations/project", "number"): lambda s: s.project_number,
+    # The group a manager manages: backend services reference it by this URL.
+    ("compute/regionInstanceGroupManager", "instanceGroup"):
+        lambda s: f"https://www.googleapis.com/compute/v1/projects/{s.project}/regions/"
+                  f"{s.region}/instanceGroups/{s.name}",
+    ("compute/instanceGroupManager", "instanceGroup"):
+        lambda s: f"https://www.googleapis.com/compute/v1/projects/{s.project}/zones/"
+                  f"{s.text('zone') or s.region + '-a'}/instanceGroups/{s.name}",
 }
 
 # Values by property name, for any type.

@@ -52,6 +52,10 @@ def rds_secondary_replica(ctx: Context) -> Iterator[Violation]:
     intent = ctx.intent
     if intent.role != "secondary" or not intent.tier_above("backup-restore"):
         return
+    on_aws = intent.cloud == "aws" or (
+        intent.cloud is None and any(r.type.startswith("aws:") for r in ctx.resources))
+    if not on_aws:
+        return  # a GCP secondary keeps its Cloud SQL replica (DR-APP-001 judges the pair)
     instances = [r for r in ctx.resources if r.type == RDS_INSTANCE]
     replicas = [r for r in instances if r.get("replicateSourceDb")]
     if not replicas:

@@ -34,6 +34,7 @@ GLOBAL_TYPES = frozenset(f"gcp:compute/{name[0].lower()}{name[1:]}:{name}" for n
 
 _REGIONAL_ROUTE53 = "aws:route53/resolver"
 BACKUP_PLAN = "aws:backup/plan:Plan"
+GCS_BUCKET = "gcp:storage/bucket:Bucket"
 REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 
 
@@ -68,12 +69,23 @@ def residency_location(view: ResourceView, ctx: Context) -> Iterator[str]:
     allowed = _allowed(ctx)
     if allowed is None or is_global(view.type, ctx.config["globalTypes"]):
         return
+    for place in _data_places(view):
+        message = _outside(view.label, place, allowed)
+        if message:
+            yield message
+
+
+def _data_places(view: ResourceView) -> list[str]:
+    """Where the resource keeps its data: a GCS custom dual-region's ``dataLocations``
+    (its ``location`` is only the multi-region they belong to), else its region."""
+    if view.type == GCS_BUCKET:
+        custom = view.get("customPlacementConfig")
+        places = custom.get("dataLocations") if isinstance(custom, dict) else None
+        if isinstance(places, list) and places:
+            return [str(check_known(p, f"{view.label} dataLocations")).lower() for p in places]
     if not view.region:
         raise Unknown(f"{view.label} region")
-    check_known(view.region, f"{view.label} region")
-    message = _outside(view.label, view.region, allowed)
-    if message:
-        yield message
+    return [str(check_known(view.region, f"{view.label} region"))]
 
 
 def _partners(ctx: Context, view: ResourceView) -> Iterator[tuple[str, str | None]]:

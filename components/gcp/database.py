@@ -1,0 +1,248 @@
+"""Replicated database: Cloud SQL for PostgreSQL, regional (HA) in the primary region, with a
+cross-region read replica in the secondary region that can be promoted to take over.
+
+The primary stack creates the primary instance: ``availability_type="REGIONAL"`` (a standby in
+another zone, synchronous), automated daily backups kept in a location that survives the loss
+of the region, point-in-time recovery from the transaction logs, deletion protection in both
+Pulumi and the Cloud SQL API, private IP only (private service access on the app's VPC), TLS
+required. The secondary stack creates the replica from the primary's *name* (read through a
+StackReference; Cloud SQL replicas name their master, unlike RDS's ARN), on the same VPC.
+
+Choices to know about:
+
+- The replica's availability, by tier (:data:`REPLICA_AVAILABILITY`): REGIONAL for warm
+  standby and active-active, so the promoted replica is HA from its first minute; ZONAL for
+  pilot light (half the cost), made REGIONAL after promotion.
+- ``replica_configuration.failover_target`` is left unset: it designates a legacy MySQL
+  failover replica in the *same* region and Cloud SQL rejects it for PostgreSQL. Cross-region
+  DR for PostgreSQL is promotion of the replica.
+- Read replicas take no backups (Cloud SQL does not allow it); a promoted replica does.
+- A customer-managed key (``kms_key_name``) must live in the instance's own region, so each
+  stack names its own key.
+
+Failover without fighting the state: set ``promote=True`` in the secondary (the template's
+``failover`` setting) and run ``pulumi up`` there. That drops ``master_instance_name`` and sets
+``instance_type="CLOUD_SQL_INSTANCE"``, which the provider performs as a promotion, and gives
+the instance the primary's settings (REGIONAL, backups, PITR), so the next ``pulumi up`` does
+not undo the failover.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_gcp as gcp
+
+from components.base import DrSettings, invalid, raise_problems
+from components.gcp.common import home_provider, labels
+from components.gcp.network import NetworkRefs
+from drkit import regions
+from drkit.errors import ConfigError
+from drkit.intent import DrIntent, Role, Tier
+
+REPLICA_AVAILABILITY = {
+    Tier.PILOT_LIGHT: "ZONAL",
+    Tier.WARM_STANDBY: "REGIONAL",
+    Tier.ACTIVE_ACTIVE: "REGIONAL",
+}
+"""The secondary replica's availability type, by tier. Backup-restore runs no replica."""
+
+LOG_RETENTION_DAYS = {"ENTERPRISE": 7, "ENTERPRISE_PLUS": 35}
+"""Longest transaction-log retention (the point-in-time recovery window) per edition."""
+
+TIER_PREFIX = {"ENTERPRISE": "db-custom-", "ENTERPRISE_PLUS": "db-perf-optimized-"}
+"""Machine tiers each edition accepts (shared-core tiers carry no SLA: not for DR)."""
+
+_INSTANCE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,96}[a-z0-9]$")
+_START_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+@dataclass(frozen=True)
+class DatabaseArgs:
+    """Inputs of :class:`ReplicatedDatabase`."""
+
+    network: NetworkRefs
+    """Private IP on this VPC; the instance waits for its private service access."""
+    master_instance_name: pulumi.Input[str] | None = None
+    """Secondary role only: name of the primary instance to replicate."""
+    tier: str = "db-custom-2-7680"
+    """Machine tier: one that carries production load, as the replica must once promoted."""
+    edition: str = "ENTERPRISE"
+    """ENTERPRISE or ENTERPRISE_PLUS (longer PITR window, db-perf-optimized-* tiers)."""
+    database_version: str = "POSTGRES_16"
+    disk_size_gb: int = 50
+    disk_autoresize_limit_gb: int = 500
+    """Storage grows automatically up to here, so a full disk does not become the disaster."""
+    retained_backups: int = 14
+    """Automated daily backups to keep: 7 to 365."""
+    transaction_log_retention_days: int = 7
+    """Point-in-time recovery window: 1-7 days (ENTERPRISE), 1-35 (ENTERPRISE_PLUS)."""
+    backup_start_time: str = "02:00"
+    """UTC start of the daily backup window (HH:MM)."""
+    backup_location: str | None = None
+    """Where backups are stored. Default: the multi-region around the instance's region when
+    it lies inside drkit:residency (``eu``), else the other DR region. Never the instance's own
+    region alone: those backups would go down with it."""
+    db_name: str = "app"
+    """A database created in the primary (replicas inherit it)."""
+    kms_key_name: pulumi.Input[str] | None = None
+    """Customer-managed key in this stack's region (Cloud SQL's service agent must be allowed
+    to use it); Google-managed encryption when None."""
+    replica_availability: str | None = None
+    """Override :data:`REPLICA_AVAILABILITY` (ZONAL or REGIONAL) for the secondary's replica."""
+    promote: bool = False
+    """Secondary only: promote the replica to a standalone primary (failover)."""
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.edition not in TIER_PREFIX:
+            problems.append(invalid("DatabaseArgs.edition", self.edition,
+                                    "allowed: ENTERPRISE, ENTERPRISE_PLUS"))
+        elif not self.tier.startswith(TIER_PREFIX[self.edition]):
+            problems.append(invalid("DatabaseArgs.tier", self.tier, f"allowed for {self.edition}:"
+                                    f" a dedicated-core tier {TIER_PREFIX[self.edition]}*"))
+        else:
+            longest = LOG_RETENTION_DAYS[self.edition]
+            if not 1 <= self.transaction_log_retention_days <= longest:
+                problems.append(invalid("DatabaseArgs.transaction_log_retention_days",
+                                        self.transaction_log_retention_days,
+                                        f"allowed: 1 to {longest} for {self.edition}"))
+        if not self.database_version.startswith("POSTGRES_"):
+            problems.append(invalid("DatabaseArgs.database_version", self.database_version,
+                                    "allowed: a PostgreSQL version such as POSTGRES_16"))
+        if not 7 <= self.retained_backups <= 365:
+            problems.append(invalid("DatabaseArgs.retained_backups", self.retained_backups,
+                                    "allowed: 7 to 365 (a week of daily backups at least)"))
+        if not _START_TIME.match(self.backup_start_time):
+            problems.append(invalid("DatabaseArgs.backup_start_time", self.backup_start_time,
+                                    "allowed: HH:MM in UTC, e.g. 02:00"))
+        if not 10 <= self.disk_size_gb <= self.disk_autoresize_limit_gb:
+            problems.append(invalid(
+                "DatabaseArgs.disk_size_gb", self.disk_size_gb,
+                f"allowed: 10 to disk_autoresize_limit_gb ({self.disk_autoresize_limit_gb})"))
+        if self.replica_availability not in (None, "ZONAL", "REGIONAL"):
+            problems.append(invalid("DatabaseArgs.replica_availability",
+                                    self.replica_availability, "allowed: ZONAL, REGIONAL"))
+        raise_problems(problems)
+
+
+class ReplicatedDatabase(pulumi.ComponentResource):
+    """The primary instance (primary role) or its cross-region replica (secondary role)."""
+
+    def __init__(self, name: str, settings: DrSettings, args: DatabaseArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        home_provider("ReplicatedDatabase", opts)
+        intent = settings.intent
+        region, backup_location = _check(name, intent, args)
+        super().__init__("drkit:gcp:ReplicatedDatabase", name, None, opts)
+        replica = intent.role is Role.SECONDARY and not args.promote
+        common: dict[str, Any] = dict(
+            name=f"{name}-{region}", region=region, database_version=args.database_version,
+            deletion_protection=True, encryption_key_name=args.kms_key_name)
+        if replica:
+            availability = args.replica_availability or REPLICA_AVAILABILITY[intent.tier]
+            self.instance = gcp.sql.DatabaseInstance(
+                f"{name}-db", master_instance_name=args.master_instance_name,
+                instance_type="READ_REPLICA_INSTANCE",
+                settings=_settings(settings, args, availability, backups=None),
+                opts=settings.stateful(self, depends_on=list(args.network.ready)), **common)
+        else:
+            backups = gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs(
+                enabled=True, start_time=args.backup_start_time, location=backup_location,
+                point_in_time_recovery_enabled=True,
+                transaction_log_retention_days=args.transaction_log_retention_days,
+                backup_retention_settings=gcp.sql.
+                DatabaseInstanceSettingsBackupConfigurationBackupRetentionSettingsArgs(
+                    retained_backups=args.retained_backups, retention_unit="COUNT"))
+            self.instance = gcp.sql.DatabaseInstance(
+                f"{name}-db", instance_type="CLOUD_SQL_INSTANCE",
+                settings=_settings(settings, args, "REGIONAL", backups),
+                opts=settings.stateful(self, depends_on=list(args.network.ready)), **common)
+        if intent.role is Role.PRIMARY:
+            gcp.sql.Database(f"{name}-{args.db_name}", name=args.db_name,
+                             instance=self.instance.name, opts=settings.stateful(self))
+
+        self.instance_name = self.instance.name
+        self.connection_name = self.instance.connection_name
+        self.private_ip = self.instance.private_ip_address
+        self.register_outputs({"instance_name": self.instance_name,
+                               "connection_name": self.connection_name,
+                               "private_ip": self.private_ip})
+
+
+def _settings(settings: DrSettings, args: DatabaseArgs, availability: str,
+              backups: gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs | None
+              ) -> gcp.sql.DatabaseInstanceSettingsArgs:
+    sql = gcp.sql
+    return sql.DatabaseInstanceSettingsArgs(
+        tier=args.tier, edition=args.edition, availability_type=availability,
+        deletion_protection_enabled=True,
+        retain_backups_on_delete=True if backups is not None else None,
+        disk_type="PD_SSD", disk_size=args.disk_size_gb, disk_autoresize=True,
+        disk_autoresize_limit=args.disk_autoresize_limit_gb,
+        backup_configuration=backups,
+        ip_configuration=sql.DatabaseInstanceSettingsIpConfigurationArgs(
+            ipv4_enabled=False, private_network=args.network.network,
+            ssl_mode="ENCRYPTED_ONLY"),
+        database_flags=[sql.DatabaseInstanceSettingsDatabaseFlagArgs(
+            name="cloudsql.iam_authentication", value="on")],
+        maintenance_window=sql.DatabaseInstanceSettingsMaintenanceWindowArgs(
+            day=7, hour=3, update_track="stable"),
+        insights_config=sql.DatabaseInstanceSettingsInsightsConfigArgs(
+            query_insights_enabled=True),
+        user_labels=labels(settings))
+
+
+def default_backup_location(region: str, other_region: str,
+                            residency: frozenset[str]) -> str:
+    """The GCS multi-region around ``region`` when it lies inside the residency (backups there
+    survive the loss of the region), else the other DR region."""
+    for name in ("EU", "US", "ASIA"):
+        location = regions.lookup(name, "gcp")
+        if location and region in location.members and regions.within(name, residency):
+            return name.lower()
+    return other_region
+
+
+def _check(name: str, intent: DrIntent, args: DatabaseArgs) -> tuple[str, str]:
+    """Validate what depends on the stack's role; returns (region, backup location)."""
+    problems = []
+    region = intent.region
+    if region is None:
+        raise ConfigError(["ReplicatedDatabase: drkit:role: \"global\" is not valid; a database "
+                           "lives in the primary or the secondary stack"])
+    if not _INSTANCE_NAME.match(f"{name}-{region}"):
+        problems.append(invalid("ReplicatedDatabase name", name, "allowed: lower-case letters, "
+                                "digits and dashes, starting with a letter (it names the "
+                                "instance with its region, 98 characters at most)"))
+    if intent.role is Role.PRIMARY:
+        if args.master_instance_name is not None:
+            problems.append(invalid("DatabaseArgs.master_instance_name", "<set>", "allowed: "
+                                    "only in the secondary stack (the primary is the master)"))
+        if args.promote:
+            problems.append(invalid("DatabaseArgs.promote", True,
+                                    "allowed: only in the secondary stack"))
+    else:
+        if intent.tier is Tier.BACKUP_RESTORE:
+            problems.append(invalid("drkit:tier", intent.tier.value, "a backup-restore "
+                                    "secondary runs no replica; restore a backup of the "
+                                    "primary into the secondary region instead"))
+        if args.master_instance_name is None and not args.promote:
+            problems.append(invalid("DatabaseArgs.master_instance_name", None, "required in "
+                                    "the secondary stack: the primary instance's name"))
+    location = args.backup_location or default_backup_location(
+        region, intent.peer_region, intent.residency)
+    inside = regions.within(location, intent.residency)
+    if not inside:
+        problems.append(invalid("DatabaseArgs.backup_location", location, "allowed: a "
+                                "Cloud SQL backup location (region or multi-region) inside "
+                                f"drkit:residency ({', '.join(sorted(intent.residency))})"))
+    elif location.lower() == region:
+        problems.append(invalid("DatabaseArgs.backup_location", location, "allowed: a "
+                                "location other than the instance's own region, whose loss "
+                                "would take the backups with it"))
+    raise_problems(problems)
+    return region, location

@@ -1,0 +1,176 @@
+"""Failover entry point: one global external Application Load Balancer over both regions
+(global stack).
+
+One anycast IP address, a forwarding rule (``EXTERNAL_MANAGED``), a target proxy, a URL map and
+one backend service whose backends are the two regions' managed instance groups (read from the
+primary and secondary stacks' outputs), with a health check. Google's front ends send each
+request to the closest healthy backend with capacity, so nothing like DNS failover (and its
+TTLs) sits between a regional outage and the clients.
+
+Capacity, by tier (:func:`capacity_scalers`): active-active serves from both regions
+(``capacity_scaler`` 1.0 each). Failover tiers (pilot light, warm standby, backup-restore)
+drain the secondary (``capacity_scaler=0``) so it takes no traffic, not even overflow, until a
+failover flips the two (``failed_over=True``, the template's ``failover`` setting). GCP
+requires at least one backend with non-zero capacity, and accepts 0 only when the service has
+more than one backend: exactly one backend is ever drained here.
+
+With a ``domain``, HTTPS is served with a Google-managed certificate (point the domain's A
+record at the address) and plain HTTP answers with a redirect to HTTPS.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_gcp as gcp
+
+from components.base import DrSettings, invalid, raise_problems
+from components.gcp.common import home_provider, labels
+from drkit.intent import Tier
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_PORT_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+@dataclass(frozen=True)
+class RegionalBackend:
+    """A region's managed instance group, as exported by its stack."""
+
+    region: str
+    instance_group: pulumi.Input[str]
+    """The URL of the group (the manager's ``instance_group`` output)."""
+
+
+@dataclass(frozen=True)
+class EntryArgs:
+    """Inputs of :class:`FailoverEntry`."""
+
+    primary: RegionalBackend
+    secondary: RegionalBackend
+    domain: str | None = None
+    """The name clients use, e.g. shop.example.com: adds HTTPS with a managed certificate."""
+    port_name: str = "http"
+    """The groups' named port."""
+    health_check_path: str = "/healthz"
+    """Probed on each group's named port; answered with 200 by a healthy instance."""
+    check_interval_sec: int = 10
+    unhealthy_threshold: int = 3
+    """Failed probes before a backend instance counts as down (interval x threshold)."""
+    timeout_sec: int = 30
+    """Backend response timeout."""
+    failed_over: bool = False
+    """Drain the primary and serve from the secondary (failover)."""
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.primary.region == self.secondary.region:
+            problems.append(invalid("EntryArgs.secondary.region", self.secondary.region,
+                                    "allowed: a region other than the primary's"))
+        if self.domain is not None and not _DOMAIN.match(self.domain):
+            problems.append(invalid("EntryArgs.domain", self.domain,
+                                    "allowed: a lower-case DNS name such as shop.example.com"))
+        if not _PORT_NAME.match(self.port_name):
+            problems.append(invalid("EntryArgs.port_name", self.port_name,
+                                    "allowed: a named port such as http"))
+        if not self.health_check_path.startswith("/"):
+            problems.append(invalid("EntryArgs.health_check_path", self.health_check_path,
+                                    "allowed: a path starting with /"))
+        if not 1 <= self.check_interval_sec <= 300:
+            problems.append(invalid("EntryArgs.check_interval_sec", self.check_interval_sec,
+                                    "allowed: 1 to 300 seconds"))
+        if not 1 <= self.unhealthy_threshold <= 10:
+            problems.append(invalid("EntryArgs.unhealthy_threshold", self.unhealthy_threshold,
+                                    "allowed: 1 to 10"))
+        if not 1 <= self.timeout_sec <= 86400:
+            problems.append(invalid("EntryArgs.timeout_sec", self.timeout_sec,
+                                    "allowed: 1 to 86400 seconds"))
+        raise_problems(problems)
+
+
+def capacity_scalers(tier: Tier, failed_over: bool) -> tuple[float, float]:
+    """(primary, secondary) capacity scalers: both serve in active-active; otherwise only the
+    region in charge does (the secondary after a failover)."""
+    if tier is Tier.ACTIVE_ACTIVE and not failed_over:
+        return 1.0, 1.0
+    return (0.0, 1.0) if failed_over else (1.0, 0.0)
+
+
+class FailoverEntry(pulumi.ComponentResource):
+    """Global address, forwarding rule(s), proxy, URL map, health-checked backend service."""
+
+    def __init__(self, name: str, settings: DrSettings, args: EntryArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        home_provider("FailoverEntry", opts)
+        super().__init__("drkit:gcp:FailoverEntry", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        scalers = capacity_scalers(settings.intent.tier, args.failed_over)
+
+        self.health_check = gcp.compute.HealthCheck(
+            f"{name}-hc", name=f"{name}-hc", check_interval_sec=args.check_interval_sec,
+            timeout_sec=min(5, args.check_interval_sec), healthy_threshold=2,
+            unhealthy_threshold=args.unhealthy_threshold,
+            http_health_check=gcp.compute.HealthCheckHttpHealthCheckArgs(
+                port_specification="USE_SERVING_PORT", request_path=args.health_check_path),
+            log_config=gcp.compute.HealthCheckLogConfigArgs(enable=True),
+            opts=child)
+        self.backend_service = gcp.compute.BackendService(
+            f"{name}-backend", name=f"{name}-backend",
+            load_balancing_scheme="EXTERNAL_MANAGED", protocol="HTTP",
+            port_name=args.port_name, timeout_sec=args.timeout_sec,
+            connection_draining_timeout_sec=30, health_checks=self.health_check.id,
+            backends=[gcp.compute.BackendServiceBackendArgs(
+                group=backend.instance_group, balancing_mode="UTILIZATION",
+                max_utilization=0.8, capacity_scaler=scaler,
+                description=backend.region)
+                for backend, scaler in zip((args.primary, args.secondary), scalers,
+                                           strict=True)],
+            log_config=gcp.compute.BackendServiceLogConfigArgs(enable=True, sample_rate=1.0),
+            opts=child)
+        self.url_map = gcp.compute.URLMap(f"{name}-urls", name=f"{name}-urls",
+                                          default_service=self.backend_service.id, opts=child)
+        self.address = gcp.compute.GlobalAddress(
+            f"{name}-ip", name=f"{name}-ip", ip_version="IPV4", address_type="EXTERNAL",
+            labels=labels(settings), opts=child)
+        if args.domain is None:
+            self._rule(name, "http", "80", gcp.compute.TargetHttpProxy(
+                f"{name}-http", name=f"{name}-http", url_map=self.url_map.id, opts=child),
+                settings)
+            self.url = pulumi.Output.concat("http://", self.address.address)
+        else:
+            self._https(name, args.domain, settings)
+            self.url = pulumi.Output.from_input(f"https://{args.domain}")
+
+        self.ip_address = self.address.address
+        self.register_outputs({"ip_address": self.ip_address, "url": self.url,
+                               "backend_service": self.backend_service.id,
+                               "capacity_scalers": list(scalers)})
+
+    def _https(self, name: str, domain: str, settings: DrSettings) -> None:
+        child = pulumi.ResourceOptions(parent=self)
+        certificate = gcp.compute.ManagedSslCertificate(
+            f"{name}-cert", name=f"{name}-cert",
+            managed=gcp.compute.ManagedSslCertificateManagedArgs(domains=[domain]), opts=child)
+        policy = gcp.compute.SSLPolicy(f"{name}-tls", name=f"{name}-tls", profile="MODERN",
+                                       min_tls_version="TLS_1_2", opts=child)
+        self._rule(name, "https", "443", gcp.compute.TargetHttpsProxy(
+            f"{name}-https", name=f"{name}-https", url_map=self.url_map.id,
+            ssl_certificates=[certificate.id], ssl_policy=policy.id, opts=child), settings)
+        redirect = gcp.compute.URLMap(
+            f"{name}-redirect", name=f"{name}-redirect",
+            default_url_redirect=gcp.compute.URLMapDefaultUrlRedirectArgs(
+                https_redirect=True, strip_query=False,
+                redirect_response_code="MOVED_PERMANENTLY_DEFAULT"),
+            opts=child)
+        self._rule(name, "http", "80", gcp.compute.TargetHttpProxy(
+            f"{name}-http", name=f"{name}-http", url_map=redirect.id, opts=child), settings)
+
+    def _rule(self, name: str, scheme: str, port: str,
+              proxy: gcp.compute.TargetHttpProxy | gcp.compute.TargetHttpsProxy,
+              settings: DrSettings) -> None:
+        gcp.compute.GlobalForwardingRule(
+            f"{name}-{scheme}", name=f"{name}-{scheme}", target=proxy.id,
+            ip_address=self.address.id, ip_protocol="TCP", port_range=port,
+            load_balancing_scheme="EXTERNAL_MANAGED", labels=labels(settings),
+            opts=pulumi.ResourceOptions(parent=self))

@@ -1,0 +1,474 @@
+"""GCP components, each in a tiny program run by the offline engine. Bad arguments must fail
+with a ConfigError naming the input, before any resource is registered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.gcp.bucket import replication_rpo
+from components.gcp.common import label
+from components.gcp.database import default_backup_location
+from components.gcp.entry import capacity_scalers
+from drkit.engine.model import Resource, StackRun
+from drkit.engine.runner import run_stack
+from drkit.intent import Tier
+
+PREAMBLE = """\
+import pulumi
+import pulumi_gcp as gcp
+from components.base import Capacity, DrSettings
+from components.gcp.bucket import BucketArgs, ReplicatedBucket
+from components.gcp.database import DatabaseArgs, ReplicatedDatabase
+from components.gcp.entry import EntryArgs, FailoverEntry, RegionalBackend
+from components.gcp.network import Network, NetworkArgs, NetworkRefs
+from components.gcp.standby import StandbyArgs, StandbyTier
+from drkit.errors import ConfigError
+from drkit.intent import DrIntent
+
+intent = DrIntent.load()
+settings = DrSettings(intent)
+primary = gcp.Provider("primary", project="shop-dr", region=intent.regions.primary)
+secondary = gcp.Provider("secondary", project="shop-dr", region=intent.regions.secondary)
+home = pulumi.ResourceOptions(provider=secondary if intent.role == "secondary" else primary)
+VPC = "projects/shop-dr/global/networks/shop-net"
+refs = NetworkRefs(network=VPC, backend_tag="shop-backend",
+                   subnetwork="projects/shop-dr/regions/europe-west1/subnetworks/shop-net")
+GROUP = "https://www.googleapis.com/compute/v1/projects/shop-dr/regions/{}/instanceGroups/web"
+backends = dict(primary=RegionalBackend("europe-west1", GROUP.format("europe-west1")),
+                secondary=RegionalBackend("europe-west4", GROUP.format("europe-west4")))
+
+
+def attempt(build):
+    try:
+        build()
+    except ConfigError as error:
+        pulumi.export("error", str(error))
+"""
+
+PROVIDER = "pulumi:providers:gcp"
+WriteProgram = Callable[..., Path]  # the write_program fixture of conftest.py
+
+
+def intent_config(role: str = "primary", tier: str = "warm-standby", rpo: str = "15m",
+                  **extra: Any) -> dict[str, Any]:
+    regions = extra.pop("regions", {"primary": "europe-west1", "secondary": "europe-west4"})
+    return {"drkit:app": "shop", "drkit:role": role, "drkit:tier": tier, "drkit:rpo": rpo,
+            "drkit:rto": "1h", "drkit:residency": extra.pop("residency", "eu"),
+            "drkit:regions": regions,
+            "drkit:stacks": {"primary": "primary", "secondary": "secondary"},
+            "gcp:project": "shop-dr",  # what invokes (getProject) answer offline
+            **{f"drkit:{k}": v for k, v in extra.items()}}
+
+
+def run(write_program: WriteProgram, body: str, **config: Any) -> StackRun:
+    return run_stack(write_program(PREAMBLE + body, intent_config(**config)), "test")
+
+
+def only(result: StackRun, token: str) -> Resource:
+    (resource,) = result.of_type(token)
+    return resource
+
+
+def rejected(write_program: WriteProgram, build: str, **config: Any) -> str:
+    """The ConfigError message of ``build`` (an expression); asserts nothing was registered."""
+    result = run(write_program, f"attempt(lambda: {build})\n", **config)
+    assert {r.type for r in result.resources} <= {PROVIDER}, "registered before validating"
+    return str(result.outputs["error"])
+
+
+def explicit_providers_only(result: StackRun) -> None:
+    assert [r.name for r in result.resources
+            if r.custom and not r.read and r.type != PROVIDER and r.provider is None] == []
+
+
+def by_name(result: StackRun, token: str) -> dict[str, Resource]:
+    return {r.name: r for r in result.of_type(token)}
+
+
+# -- rules in plain functions -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("rpo_minutes", "expected"), [
+    (1, "ASYNC_TURBO"), (15, "ASYNC_TURBO"), (16, "DEFAULT"), (240, "DEFAULT")])
+def test_turbo_replication_when_the_rpo_needs_it(rpo_minutes: int, expected: str) -> None:
+    assert replication_rpo(rpo_minutes * 60) == expected
+
+
+@pytest.mark.parametrize(("tier", "failed_over", "scalers"), [
+    (Tier.WARM_STANDBY, False, (1.0, 0.0)), (Tier.PILOT_LIGHT, False, (1.0, 0.0)),
+    (Tier.ACTIVE_ACTIVE, False, (1.0, 1.0)), (Tier.WARM_STANDBY, True, (0.0, 1.0)),
+    (Tier.ACTIVE_ACTIVE, True, (0.0, 1.0))])
+def test_one_backend_always_serves(tier: Tier, failed_over: bool,
+                                   scalers: tuple[float, float]) -> None:
+    assert capacity_scalers(tier, failed_over) == scalers
+    assert max(scalers) > 0  # GCP rejects a backend service without capacity
+
+
+def test_backups_go_to_the_multi_region_inside_the_residency() -> None:
+    assert default_backup_location("europe-west1", "europe-west4", frozenset({"eu"})) == "eu"
+    assert default_backup_location("europe-west3", "europe-west10", frozenset({"de"})) == \
+        "europe-west10"
+    assert default_backup_location("europe-west2", "europe-west1", frozenset({"uk", "eu"})) \
+        == "europe-west1"
+
+
+def test_labels_are_valid_gcp_labels() -> None:
+    assert label("drkit:app") == "drkit-app" and label("Team Name") == "team-name"
+
+
+# -- network ------------------------------------------------------------------------------
+
+
+def test_primary_network_owns_the_vpc_firewall_and_private_services(
+        write_program: WriteProgram) -> None:
+    result = run(write_program, "Network('shop-net', settings, NetworkArgs(), opts=home)\n")
+    explicit_providers_only(result)
+    vpc = only(result, "gcp:compute/network:Network")
+    assert vpc.inputs["autoCreateSubnetworks"] is False
+    subnet = only(result, "gcp:compute/subnetwork:Subnetwork").inputs
+    assert subnet | {"region": "europe-west1", "ipCidrRange": "10.10.0.0/20",
+                     "network": vpc.id, "privateIpGoogleAccess": True} == subnet
+    firewall = only(result, "gcp:compute/firewall:Firewall").inputs
+    assert sorted(firewall["sourceRanges"]) == ["130.211.0.0/22", "35.191.0.0/16"]
+    assert firewall["allows"] == [{"protocol": "tcp", "ports": ["8080"]}]
+    assert firewall["targetTags"] == ["shop-backend"]
+    services = only(result, "gcp:compute/globalAddress:GlobalAddress").inputs
+    assert services | {"purpose": "VPC_PEERING", "address": "10.20.0.0",
+                       "prefixLength": 20} == services
+    connection = only(result, "gcp:servicenetworking/connection:Connection").inputs
+    assert connection["reservedPeeringRanges"] == ["shop-net-services"]
+    nat = only(result, "gcp:compute/routerNat:RouterNat").inputs
+    assert nat["subnetworks"][0]["name"] == only(
+        result, "gcp:compute/subnetwork:Subnetwork").id
+    assert nat["region"] == "europe-west1"
+
+
+def test_secondary_network_adds_its_subnet_to_the_primary_vpc(
+        write_program: WriteProgram) -> None:
+    result = run(write_program, "Network('shop-net', settings, NetworkArgs(network=VPC), "
+                                "opts=home)\n", role="secondary")
+    explicit_providers_only(result)
+    assert {r.type for r in result.resources if r.custom} == {
+        PROVIDER, "gcp:compute/subnetwork:Subnetwork", "gcp:compute/router:Router",
+        "gcp:compute/routerNat:RouterNat"}
+    subnet = only(result, "gcp:compute/subnetwork:Subnetwork")
+    assert (subnet.inputs["network"], subnet.inputs["ipCidrRange"], subnet.region) == (
+        "projects/shop-dr/global/networks/shop-net", "10.10.16.0/20", "europe-west4")
+
+
+@pytest.mark.parametrize(("build", "config", "named"), [
+    ("NetworkArgs(cidr_block='8.8.0.0/16')", {}, "NetworkArgs.cidr_block: '8.8.0.0/16'"),
+    ("NetworkArgs(services_cidr='10.10.64.0/20')", {},
+     "allowed: a range outside cidr_block (10.10.0.0/16)"),
+    ("NetworkArgs(serving_ports=())", {}, "NetworkArgs.serving_ports: ()"),
+    ("Network('n', settings, NetworkArgs(), opts=home)", {"role": "secondary"},
+     "NetworkArgs.network: None is not valid; required in the secondary stack"),
+    ("Network('n', settings, NetworkArgs(network=VPC), opts=home)", {},
+     "NetworkArgs.network: '<set>'"),
+    ("Network('n', settings, NetworkArgs())", {}, "Network: opts.provider: None"),
+])
+def test_network_rejects_bad_args(write_program: WriteProgram, build: str,
+                                  config: dict[str, str], named: str) -> None:
+    assert named in rejected(write_program, build, **config)
+
+
+# -- database -----------------------------------------------------------------------------
+
+SQL = "gcp:sql/databaseInstance:DatabaseInstance"
+DB_PROGRAM = ("ReplicatedDatabase('shop-db', settings, DatabaseArgs(network=refs{extra}), "
+              "opts=home)\n")
+
+
+def test_primary_database_is_regional_backed_up_and_private(write_program: WriteProgram) -> None:
+    result = run(write_program, DB_PROGRAM.format(extra=""))
+    explicit_providers_only(result)
+    db = only(result, SQL)
+    assert db.inputs | {"name": "shop-db-europe-west1", "region": "europe-west1",
+                        "databaseVersion": "POSTGRES_16", "deletionProtection": True,
+                        "instanceType": "CLOUD_SQL_INSTANCE"} == db.inputs
+    assert "masterInstanceName" not in db.inputs and "rootPassword" not in db.inputs
+    settings = db.inputs["settings"]
+    assert settings | {"availabilityType": "REGIONAL", "deletionProtectionEnabled": True,
+                       "retainBackupsOnDelete": True, "diskAutoresize": True} == settings
+    assert settings["backupConfiguration"] == {
+        "enabled": True, "pointInTimeRecoveryEnabled": True, "startTime": "02:00",
+        "transactionLogRetentionDays": 7, "location": "eu",
+        "backupRetentionSettings": {"retainedBackups": 14, "retentionUnit": "COUNT"}}
+    assert settings["ipConfiguration"] == {
+        "ipv4Enabled": False, "privateNetwork": "projects/shop-dr/global/networks/shop-net",
+        "sslMode": "ENCRYPTED_ONLY"}
+    assert db.protect and only(result, "gcp:sql/database:Database").protect
+
+
+def test_customer_managed_key_is_passed_on(write_program: WriteProgram) -> None:
+    key = "projects/shop-dr/locations/europe-west1/keyRings/shop/cryptoKeys/db"
+    result = run(write_program, DB_PROGRAM.format(extra=f", kms_key_name={key!r}"))
+    assert only(result, SQL).inputs["encryptionKeyName"] == key
+
+
+@pytest.mark.parametrize(("tier", "availability"), [
+    ("warm-standby", "REGIONAL"), ("active-active", "REGIONAL"), ("pilot-light", "ZONAL")])
+def test_secondary_database_is_a_cross_region_replica(
+        write_program: WriteProgram, tier: str, availability: str) -> None:
+    result = run(write_program, DB_PROGRAM.format(extra=", master_instance_name="
+                                                        "'shop-db-europe-west1'"),
+                 role="secondary", tier=tier)
+    db = only(result, SQL)
+    assert db.inputs["masterInstanceName"] == "shop-db-europe-west1"
+    assert (db.inputs["region"], db.region) == ("europe-west4", "europe-west4")
+    assert db.inputs["instanceType"] == "READ_REPLICA_INSTANCE"
+    assert db.inputs["settings"]["availabilityType"] == availability
+    assert "backupConfiguration" not in db.inputs["settings"]  # replicas take no backups
+    assert "replicaConfiguration" not in db.inputs  # failover_target: MySQL only
+    assert db.inputs["deletionProtection"] is True and db.protect
+    assert result.of_type("gcp:sql/database:Database") == []
+
+
+def test_promoting_the_replica_makes_it_a_backed_up_primary(write_program: WriteProgram) -> None:
+    result = run(write_program, DB_PROGRAM.format(extra=", master_instance_name='shop-db-"
+                                                        "europe-west1', promote=True"),
+                 role="secondary")
+    db = only(result, SQL).inputs
+    assert "masterInstanceName" not in db and db["instanceType"] == "CLOUD_SQL_INSTANCE"
+    assert db["settings"]["availabilityType"] == "REGIONAL"
+    assert db["settings"]["backupConfiguration"]["pointInTimeRecoveryEnabled"] is True
+    assert db["settings"]["backupConfiguration"]["location"] == "eu"
+
+
+def test_database_protection_follows_the_intent(write_program: WriteProgram) -> None:
+    result = run(write_program, DB_PROGRAM.format(extra=""), protect=False)
+    assert not only(result, SQL).protect
+    assert only(result, SQL).inputs["deletionProtection"] is True  # the API-side guard stays
+
+
+@pytest.mark.parametrize(("extra", "config", "named"), [
+    (", retained_backups=3", {}, "DatabaseArgs.retained_backups: 3 is not valid"),
+    (", transaction_log_retention_days=14", {},
+     "DatabaseArgs.transaction_log_retention_days: 14 is not valid; allowed: 1 to 7"),
+    (", tier='db-f1-micro'", {}, "DatabaseArgs.tier: 'db-f1-micro'"),
+    (", database_version='MYSQL_8_0'", {}, "DatabaseArgs.database_version: 'MYSQL_8_0'"),
+    (", backup_start_time='25:00'", {}, "DatabaseArgs.backup_start_time: '25:00'"),
+    (", backup_location='us'", {}, "DatabaseArgs.backup_location: 'us' is not valid"),
+    (", backup_location='europe-west1'", {}, "other than the instance's own region"),
+    ("", {"role": "secondary"}, "DatabaseArgs.master_instance_name: None is not valid"),
+    (", master_instance_name='x'", {}, "DatabaseArgs.master_instance_name: '<set>'"),
+    (", master_instance_name='x'", {"role": "secondary", "tier": "backup-restore"},
+     "drkit:tier: 'backup-restore'"),
+])
+def test_database_rejects_bad_args(write_program: WriteProgram, extra: str,
+                                   config: dict[str, str], named: str) -> None:
+    build = DB_PROGRAM.format(extra=extra).strip()
+    assert named in rejected(write_program, build, **config)
+
+
+# -- bucket -------------------------------------------------------------------------------
+
+GCS = "gcp:storage/bucket:Bucket"
+BUCKET_PROGRAM = "ReplicatedBucket('shop-data', settings, BucketArgs({args}), opts=home)\n"
+
+
+def test_bucket_is_a_versioned_private_dual_region_of_the_app_regions(
+        write_program: WriteProgram) -> None:
+    result = run(write_program, BUCKET_PROGRAM.format(args=""))
+    explicit_providers_only(result)
+    bucket = only(result, GCS)
+    assert bucket.inputs | {
+        "name": "shop-data-shop-dr", "location": "EU", "rpo": "ASYNC_TURBO",
+        "customPlacementConfig": {"dataLocations": ["EUROPE-WEST1", "EUROPE-WEST4"]},
+        "versioning": {"enabled": True}, "uniformBucketLevelAccess": True,
+        "publicAccessPrevention": "enforced", "forceDestroy": False,
+        "softDeletePolicy": {"retentionDurationSeconds": 14 * 86400}} == bucket.inputs
+    rules = {r["action"]["type"]: r["condition"] for r in bucket.inputs["lifecycleRules"]}
+    assert rules["Delete"] == {"daysSinceNoncurrentTime": 90, "withState": "ARCHIVED"}
+    assert rules["AbortIncompleteMultipartUpload"] == {"age": 7}
+    assert bucket.protect and "encryption" not in bucket.inputs
+
+
+def test_bucket_in_a_predefined_dual_region_with_default_replication(
+        write_program: WriteProgram) -> None:
+    result = run(write_program, BUCKET_PROGRAM.format(args="location='eur4'"), rpo="1h")
+    bucket = only(result, GCS).inputs
+    assert (bucket["location"], bucket["rpo"]) == ("EUR4", "DEFAULT")
+    assert "customPlacementConfig" not in bucket
+
+
+def test_bucket_with_a_customer_managed_key_lets_gcs_use_it(write_program: WriteProgram) -> None:
+    key = "projects/shop-dr/locations/europe/keyRings/shop/cryptoKeys/data"
+    result = run(write_program, BUCKET_PROGRAM.format(args=f"kms_key_name={key!r}"))
+    bucket = only(result, GCS)
+    assert bucket.inputs["encryption"] == {"defaultKmsKeyName": key}
+    grant = only(result, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")
+    assert grant.inputs["cryptoKeyId"] == key
+    assert grant.inputs["member"].startswith("serviceAccount:")
+    assert grant.urn in bucket.dependencies
+
+
+@pytest.mark.parametrize(("args", "config", "named"), [
+    ("location='EUR5'", {}, "stores data in europe-west1, europe-west2, outside "
+                            "drkit:residency (eu)"),
+    ("location='EU'", {}, "allowed: a predefined dual-region"),
+    ("location='us-central1'", {}, "allowed: a predefined dual-region"),
+    ("data_locations=('europe-west1', 'us-central1')", {},
+     "us-central1 lies outside drkit:residency (eu)"),
+    ("data_locations=('europe-west1', 'europe-west1')", {}, "two different GCP regions"),
+    ("", {"residency": "any", "regions": {"primary": "europe-west1", "secondary": "us-east1"}},
+     "a configurable dual-region needs two regions of one continent"),
+    ("soft_delete_days=1", {}, "BucketArgs.soft_delete_days: 1 is not valid"),
+    ("location='EUR4', data_locations=('europe-west1', 'europe-west4')", {},
+     "at most one of them"),
+])
+def test_bucket_rejects_placements_outside_the_rules(write_program: WriteProgram, args: str,
+                                                     config: dict[str, Any], named: str) -> None:
+    assert named in rejected(write_program, BUCKET_PROGRAM.format(args=args).strip(), **config)
+
+
+def test_bucket_belongs_in_the_primary_stack(write_program: WriteProgram) -> None:
+    assert "ReplicatedBucket belongs in the primary stack" in rejected(
+        write_program, BUCKET_PROGRAM.format(args="").strip(), role="secondary")
+
+
+# -- standby tier -------------------------------------------------------------------------
+
+MIG = "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager"
+AUTOSCALER = "gcp:compute/regionAutoscaler:RegionAutoscaler"
+TIER_PROGRAM = ("StandbyTier('shop-web', settings, StandbyArgs(network=refs, "
+                "full_capacity=Capacity(2, 4, 8){extra}), opts=home)\n")
+
+
+@pytest.mark.parametrize(("role", "tier", "extra", "sizes"), [
+    ("primary", "warm-standby", "", (2, 8)), ("secondary", "warm-standby", "", (1, 8)),
+    ("secondary", "pilot-light", "", (0, 8)), ("secondary", "active-active", "", (2, 8)),
+    ("secondary", "pilot-light", ", failed_over=True", (2, 8))])
+def test_autoscaler_minimum_follows_role_and_tier(write_program: WriteProgram, role: str,
+                                                  tier: str, extra: str,
+                                                  sizes: tuple[int, int]) -> None:
+    result = run(write_program, TIER_PROGRAM.format(extra=extra), role=role, tier=tier)
+    explicit_providers_only(result)
+    autoscaler = only(result, AUTOSCALER)
+    policy = autoscaler.inputs["autoscalingPolicy"]
+    assert (policy["minReplicas"], policy["maxReplicas"]) == sizes
+    assert autoscaler.inputs["target"] == only(result, MIG).id
+    assert "targetSize" not in only(result, MIG).inputs  # the autoscaler owns the size
+
+
+def test_group_is_regional_autohealing_and_spread_over_zones(write_program: WriteProgram) -> None:
+    result = run(write_program, TIER_PROGRAM.format(extra=""))
+    group = only(result, MIG)
+    health = only(result, "gcp:compute/healthCheck:HealthCheck")
+    assert group.inputs["region"] == group.region == "europe-west1"
+    assert group.inputs["autoHealingPolicies"] == {"healthCheck": health.id,
+                                                   "initialDelaySec": 300}
+    assert health.inputs["httpHealthCheck"] == {"port": 8080, "requestPath": "/healthz"}
+    assert group.inputs["namedPorts"] == [{"name": "http", "port": 8080}]
+    assert group.inputs["distributionPolicyZones"] == [
+        "europe-west1-a", "europe-west1-b", "europe-west1-c"]
+    assert group.inputs["updatePolicy"]["maxSurgeFixed"] == 3
+
+
+def test_instances_are_shielded_private_and_least_privileged(write_program: WriteProgram) -> None:
+    result = run(write_program, TIER_PROGRAM.format(extra=""))
+    template = only(result, "gcp:compute/instanceTemplate:InstanceTemplate").inputs
+    assert template["shieldedInstanceConfig"] == {
+        "enableSecureBoot": True, "enableVtpm": True, "enableIntegrityMonitoring": True}
+    (nic,) = template["networkInterfaces"]
+    assert "accessConfigs" not in nic and nic["subnetwork"].endswith("/subnetworks/shop-net")
+    assert template["tags"] == ["shop-backend"]
+    account = only(result, "gcp:serviceaccount/account:Account")
+    assert account.inputs["accountId"] == "shop-web-primary"
+    assert template["serviceAccount"]["email"] == account.outputs["email"]
+    roles = {m.inputs["role"] for m in result.of_type("gcp:projects/iAMMember:IAMMember")}
+    assert roles == {"roles/logging.logWriter", "roles/monitoring.metricWriter"}
+
+
+@pytest.mark.parametrize(("extra", "named"), [
+    (", health_check_path='healthz'", "StandbyArgs.health_check_path: 'healthz'"),
+    (", full_capacity=Capacity(3, 2, 4)", "StandbyArgs.full_capacity: (3, 2, 4)"),
+    (", zone_count=1", "StandbyArgs.zone_count: 1 is not valid"),
+    (", image='debian-12'", "StandbyArgs.image: 'debian-12'"),
+])
+def test_standby_tier_rejects_bad_args(write_program: WriteProgram, extra: str,
+                                       named: str) -> None:
+    assert named in rejected(write_program, f"StandbyArgs(network=refs{extra})")
+
+
+def test_only_the_secondary_fails_over(write_program: WriteProgram) -> None:
+    build = TIER_PROGRAM.format(extra=", failed_over=True").strip()
+    assert "StandbyArgs.failed_over: True is not valid" in rejected(write_program, build)
+
+
+def test_standby_tier_name_must_fit_the_service_account(write_program: WriteProgram) -> None:
+    build = "StandbyTier('a-very-long-tier-name-x', settings, StandbyArgs(network=refs), " \
+            "opts=home)"
+    assert "StandbyTier name: 'a-very-long-tier-name-x'" in rejected(write_program, build)
+
+
+# -- failover entry -----------------------------------------------------------------------
+
+BACKEND = "gcp:compute/backendService:BackendService"
+ENTRY_PROGRAM = "FailoverEntry('shop-lb', settings, EntryArgs(**backends{extra}), opts=home)\n"
+
+
+@pytest.mark.parametrize(("tier", "extra", "scalers"), [
+    ("warm-standby", "", [1.0, 0.0]), ("pilot-light", "", [1.0, 0.0]),
+    ("active-active", "", [1.0, 1.0]), ("warm-standby", ", failed_over=True", [0.0, 1.0])])
+def test_backend_service_spans_both_regions_with_a_health_check(
+        write_program: WriteProgram, tier: str, extra: str, scalers: list[float]) -> None:
+    result = run(write_program, ENTRY_PROGRAM.format(extra=extra), role="global", tier=tier)
+    explicit_providers_only(result)
+    service = only(result, BACKEND).inputs
+    health = only(result, "gcp:compute/healthCheck:HealthCheck")
+    assert service | {"loadBalancingScheme": "EXTERNAL_MANAGED", "protocol": "HTTP",
+                      "portName": "http", "healthChecks": health.id} == service
+    assert [b["group"].split("/regions/")[1].split("/")[0] for b in service["backends"]] == [
+        "europe-west1", "europe-west4"]
+    assert [b["capacityScaler"] for b in service["backends"]] == scalers
+    assert health.inputs["httpHealthCheck"] == {"portSpecification": "USE_SERVING_PORT",
+                                                "requestPath": "/healthz"}
+
+
+def test_entry_without_a_domain_serves_http(write_program: WriteProgram) -> None:
+    result = run(write_program, ENTRY_PROGRAM.format(extra=""), role="global")
+    (rule,) = result.of_type("gcp:compute/globalForwardingRule:GlobalForwardingRule")
+    address = only(result, "gcp:compute/globalAddress:GlobalAddress")
+    assert rule.inputs | {"loadBalancingScheme": "EXTERNAL_MANAGED", "portRange": "80",
+                          "ipAddress": address.id} == rule.inputs
+    assert result.of_type("gcp:compute/managedSslCertificate:ManagedSslCertificate") == []
+
+
+def test_entry_with_a_domain_serves_https_and_redirects_http(write_program: WriteProgram) -> None:
+    result = run(write_program, ENTRY_PROGRAM.format(extra=", domain='shop.example.com'"),
+                 role="global")
+    rules = by_name(result, "gcp:compute/globalForwardingRule:GlobalForwardingRule")
+    assert {n: r.inputs["portRange"] for n, r in rules.items()} == {
+        "shop-lb-https": "443", "shop-lb-http": "80"}
+    cert = only(result, "gcp:compute/managedSslCertificate:ManagedSslCertificate")
+    assert cert.inputs["managed"] == {"domains": ["shop.example.com"]}
+    https = only(result, "gcp:compute/targetHttpsProxy:TargetHttpsProxy").inputs
+    assert https["sslCertificates"] == [cert.id]
+    policy = only(result, "gcp:compute/sSLPolicy:SSLPolicy").inputs
+    assert policy["minTlsVersion"] == "TLS_1_2"
+    maps = by_name(result, "gcp:compute/uRLMap:URLMap")
+    assert maps["shop-lb-redirect"].inputs["defaultUrlRedirect"]["httpsRedirect"] is True
+    assert only(result, "gcp:compute/targetHttpProxy:TargetHttpProxy").inputs["urlMap"] == \
+        maps["shop-lb-redirect"].id
+
+
+@pytest.mark.parametrize(("extra", "named"), [
+    (", domain='Shop.Example.com'", "EntryArgs.domain: 'Shop.Example.com'"),
+    (", health_check_path='x'", "EntryArgs.health_check_path: 'x'"),
+    (", unhealthy_threshold=0", "EntryArgs.unhealthy_threshold: 0"),
+])
+def test_entry_rejects_bad_args(write_program: WriteProgram, extra: str, named: str) -> None:
+    assert named in rejected(write_program, ENTRY_PROGRAM.format(extra=extra).strip(),
+                             role="global")
+
+
+def test_entry_needs_two_regions(write_program: WriteProgram) -> None:
+    build = ("EntryArgs(primary=backends['primary'], "
+             "secondary=RegionalBackend('europe-west1', 'g'))")
+    assert "EntryArgs.secondary.region: 'europe-west1'" in rejected(write_program, build,
+                                                                     role="global")
