@@ -180,3 +180,18 @@ def cloud_of(name: str) -> Cloud | None:
     """The cloud a region, zone or GCS location belongs to; ``None`` when unknown."""
     loc = lookup(name)
     return loc.cloud if loc else None
+
+
+def own_region(inputs: Mapping[str, Any]) -> str | None:
+    """Where a resource's own inputs place it: AWS v7 ``region``, GCP ``region`` or
+    ``location``, else the region of its ``zone``. None when the inputs do not say (the
+    provider's region applies then)."""
+    for key in ("region", "location"):
+        value = inputs.get(key)
+        if isinstance(value, str) and value:
+            return value
+    zone = inputs.get("zone")
+    if isinstance(zone, str) and zone:
+        location = lookup(zone)
+        return location.name if location else zone
+    return None
