@@ -10,16 +10,14 @@ Regenerate after an intended change, then review the diff:
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
+from inventories import assert_matches, inventory
 
-from drkit.engine.model import Resource, StackRun
+from drkit.engine.model import StackRun
 from drkit.engine.runner import Engine
 from drkit.errors import ConfigError
 from drkit.project import Project
@@ -53,6 +51,8 @@ PROMISES: dict[str, tuple[str, ...]] = {
 }
 """Per type, the inputs the DR design promises; other inputs (provider defaults) are not frozen."""
 
+SYMBOL_OUTPUTS = ("id", "arn")
+
 STATEFUL = ("aws:rds/instance:Instance", "aws:s3/bucket:Bucket", "aws:kms/key:Key",
             "aws:backup/vault:Vault")
 
@@ -67,88 +67,11 @@ def runs() -> dict[str, StackRun]:
     return run_all(TEMPLATE)
 
 
-def symbols(resource: Resource) -> dict[str, str]:
-    """A resource's id and arn (a StackReference's outputs) -> a stable symbol."""
-    if resource.type == "pulumi:pulumi:StackReference":
-        outputs = resource.outputs.get("outputs") or {}
-        return {v: f"${{StackReference:{resource.name}.{k}}}" for k, v in outputs.items()
-                if isinstance(v, str)}
-    kind = resource.type.rsplit(":", 1)[-1]
-    values = {"id": resource.id, "arn": resource.outputs.get("arn")}  # arn wins when equal
-    return {v: f"${{{kind}:{resource.name}.{attr}}}" for attr, v in values.items()
-            if isinstance(v, str) and v}
-
-
-def symbolic(value: Any, table: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return table.get(value, value)
-    if isinstance(value, dict):
-        return {k: symbolic(v, table) for k, v in value.items()}
-    if isinstance(value, list):
-        return [symbolic(v, table) for v in value]
-    return value
-
-
-def promised_inputs(resource: Resource, keys: tuple[str, ...],
-                    by_urn: dict[str, Resource]) -> dict[str, Any]:
-    """The promised inputs; a value that came from another resource becomes its symbol (only
-    where the input depends on that resource, so literals stay literal)."""
-    inputs = {}
-    for key in keys:
-        if key in resource.inputs:
-            table: dict[str, str] = {}
-            for urn in resource.property_dependencies.get(key, []):
-                if urn in by_urn:
-                    table.update(symbols(by_urn[urn]))
-            inputs[key] = symbolic(resource.inputs[key], table)
-    return inputs
-
-
-def inventory(run: StackRun) -> dict[str, Any]:
-    """What the inventory file holds for a run."""
-    by_urn = run.by_urn()
-    resources: dict[str, dict[str, Any]] = {}
-    for resource in run.resources:
-        keys = PROMISES.get(resource.type)
-        if keys is not None:
-            resources.setdefault(resource.type, {})[resource.name] = {
-                "region": resource.region, "protect": resource.protect,
-                "inputs": promised_inputs(resource, keys, by_urn)}
-    return {"counts": dict(Counter(r.type for r in run.resources)), "resources": resources}
-
-
-def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
-    """Where ``actual`` breaks ``expected``: every expected value must match; mappings in
-    ``expected`` may leave keys out, except ``counts``, which must match exactly."""
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        found = []
-        keys = set(expected) | set(actual) if path == "counts" else set(expected)
-        for key in sorted(keys):
-            where = f"{path}.{key}" if path else str(key)
-            if key not in actual:
-                found.append(f"{where}: expected {expected[key]!r}, missing")
-            elif key not in expected:
-                found.append(f"{where}: unexpected {actual[key]!r}")
-            else:
-                found.extend(differences(expected[key], actual[key], where))
-        return found
-    return [] if expected == actual else [f"{path}: expected {expected!r}, got {actual!r}"]
-
-
 @pytest.mark.parametrize("stack", STACKS)
 def test_stack_matches_its_inventory(runs: dict[str, StackRun], stack: str) -> None:
-    path = INVENTORY / f"{stack}.yaml"
-    actual = inventory(runs[stack])
-    if os.environ.get("DRKIT_REGEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        header = (f"# What the aws-warm-standby template's {stack} stack must declare.\n"
-                  f"# Generated; review the diff. Regenerate: {REGENERATE}\n")
-        path.write_text(header + yaml.safe_dump(actual, sort_keys=True, width=100))
-    expected = yaml.safe_load(path.read_text())
-    problems = differences(expected, actual)
-    assert not problems, (f"{stack} stack differs from {path.relative_to(ROOT)}:\n  "
-                          + "\n  ".join(problems)
-                          + f"\nIf the change is intended, regenerate with: {REGENERATE}")
+    actual = inventory(runs[stack], PROMISES, SYMBOL_OUTPUTS)
+    assert_matches(INVENTORY / f"{stack}.yaml", actual,
+                   f"the aws-warm-standby template's {stack} stack", REGENERATE)
 
 
 def test_secondary_replicates_the_primary_database(runs: dict[str, StackRun]) -> None:

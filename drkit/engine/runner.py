@@ -169,8 +169,8 @@ def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
             task.cancel()
         if pending:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        del pending  # release the tasks (and their coroutines) while the filter is on
-        gc.collect()
+            del pending  # release the tasks (and their coroutines) while the filter is on
+            gc.collect()
 
 
 def _reset_runtime() -> None:
