@@ -121,8 +121,7 @@ def _run_once(project: Project, stack: str, resolver: Any) -> _Attempt:
     except Exception as exc:
         error = ProgramError(_locate(exc, project.root))
     finally:
-        _cancel_pending(loop)
-        _reset_runtime()
+        _finish(loop, collect=error is not None or bool(recorder.missing_references))
         loop.close()
         asyncio.set_event_loop(None)
     if recorder.missing_references:
@@ -160,17 +159,25 @@ def _configure_runtime(project: str, stack: str, config: dict[str, str], secret_
         callbacks=None))
 
 
-def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
-    """Finish off what a failed or abandoned run left scheduled, so nothing leaks into the next."""
+def _finish(loop: asyncio.AbstractEventLoop, collect: bool) -> None:
+    """Cancel what the run left scheduled and reset the runtime, so nothing leaks into the next
+    run. A failed or abandoned run drops coroutines it never started: they are collected here,
+    while the warning about them is filtered, not later in someone else's code."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
         pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
-        for task in pending:
-            task.cancel()
         if pending:
+            _cancel(pending)  # in a function: no loop variable keeps a task past this block
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            del pending  # release the tasks (and their coroutines) while the filter is on
+        del pending
+        _reset_runtime()
+        if collect:
             gc.collect()
+
+
+def _cancel(tasks: list[asyncio.Task[Any]]) -> None:
+    for task in tasks:
+        task.cancel()
 
 
 def _reset_runtime() -> None:
