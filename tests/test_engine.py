@@ -175,3 +175,26 @@ def test_gcp_values_follow_the_explicit_provider(write_program: Callable[..., Pa
         "https://www.googleapis.com/compute/v1/projects/acme-dr/regions/europe-west4/"
         "instanceGroups/")
     assert run.outputs["projectId"] == "acme-dr"
+
+
+def test_fast_state_serialization_equals_the_sdks() -> None:
+    """The recorder builds the wire form of plain-JSON states itself (for speed); it must be
+    exactly what pulumi's serialize_properties makes, on every state of a real stack."""
+    import asyncio
+
+    from google.protobuf import json_format
+    from pulumi.runtime import rpc
+
+    from drkit.engine.recorder import serialize_state
+
+    run = run_stack(Path(__file__).parent.parent / "stacks" / "aws-warm-standby", "primary")
+    loop = asyncio.new_event_loop()
+    try:
+        for resource in run.resources:
+            if resource.custom and not resource.read:
+                sdk = loop.run_until_complete(rpc.serialize_properties(resource.outputs, {}))
+                ours = serialize_state(resource.outputs)
+                assert json_format.MessageToDict(ours) == json_format.MessageToDict(sdk), \
+                    resource.urn
+    finally:
+        loop.close()

@@ -121,7 +121,7 @@ def _run_once(project: Project, stack: str, resolver: Any) -> _Attempt:
     except Exception as exc:
         error = ProgramError(_locate(exc, project.root))
     finally:
-        _finish(loop, collect=error is not None or bool(recorder.missing_references))
+        _finish(loop)
         loop.close()
         asyncio.set_event_loop(None)
     if recorder.missing_references:
@@ -159,10 +159,11 @@ def _configure_runtime(project: str, stack: str, config: dict[str, str], secret_
         callbacks=None))
 
 
-def _finish(loop: asyncio.AbstractEventLoop, collect: bool) -> None:
+def _finish(loop: asyncio.AbstractEventLoop) -> None:
     """Cancel what the run left scheduled and reset the runtime, so nothing leaks into the next
-    run. A failed or abandoned run drops coroutines it never started: they are collected here,
-    while the warning about them is filtered, not later in someone else's code."""
+    run. The SDK leaves coroutines it never started (more of them when a run fails or is
+    abandoned): they are collected here, while the warning about them is filtered, not later in
+    someone else's code or at exit."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
         pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
@@ -171,8 +172,7 @@ def _finish(loop: asyncio.AbstractEventLoop, collect: bool) -> None:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         del pending
         _reset_runtime()
-        if collect:
-            gc.collect()
+        gc.collect()
 
 
 def _cancel(tasks: list[asyncio.Task[Any]]) -> None:
