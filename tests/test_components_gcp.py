@@ -11,7 +11,7 @@ import pytest
 
 from components.gcp.bucket import replication_rpo
 from components.gcp.common import label
-from components.gcp.database import default_backup_location
+from components.gcp.database import DATABASE_FLAGS, database_flags, default_backup_location
 from components.gcp.entry import capacity_scalers
 from drkit.engine.model import Resource, StackRun
 from drkit.engine.runner import run_stack
@@ -24,7 +24,7 @@ from components.base import Capacity, DrSettings
 from components.gcp.bucket import BucketArgs, ReplicatedBucket
 from components.gcp.database import DatabaseArgs, ReplicatedDatabase
 from components.gcp.entry import EntryArgs, FailoverEntry, RegionalBackend
-from components.gcp.network import Network, NetworkArgs, NetworkRefs
+from components.gcp.network import FlowLogs, Network, NetworkArgs, NetworkRefs
 from components.gcp.standby import StandbyArgs, StandbyTier
 from drkit.errors import ConfigError
 from drkit.intent import DrIntent
@@ -158,6 +158,25 @@ def test_secondary_network_adds_its_subnet_to_the_primary_vpc(
     subnet = only(result, "gcp:compute/subnetwork:Subnetwork")
     assert (subnet.inputs["network"], subnet.inputs["ipCidrRange"], subnet.region) == (
         "projects/shop-dr/global/networks/shop-net", "10.10.16.0/20", "europe-west4")
+    assert subnet.inputs["logConfig"] == FLOW_LOGS
+
+
+FLOW_LOGS = {"aggregationInterval": "INTERVAL_5_SEC", "flowSampling": 0.5,
+             "metadata": "INCLUDE_ALL_METADATA"}
+
+
+def test_subnet_records_flow_logs_by_default(write_program: WriteProgram) -> None:
+    result = run(write_program, "Network('shop-net', settings, NetworkArgs(), opts=home)\n")
+    assert only(result, "gcp:compute/subnetwork:Subnetwork").inputs["logConfig"] == FLOW_LOGS
+
+
+def test_flow_logs_can_be_sampled_and_aggregated_less(write_program: WriteProgram) -> None:
+    result = run(write_program, "Network('shop-net', settings, NetworkArgs(flow_logs=FlowLogs("
+                                "aggregation_interval='INTERVAL_5_MIN', flow_sampling=0.1, "
+                                "metadata='EXCLUDE_ALL_METADATA')), opts=home)\n")
+    assert only(result, "gcp:compute/subnetwork:Subnetwork").inputs["logConfig"] == {
+        "aggregationInterval": "INTERVAL_5_MIN", "flowSampling": 0.1,
+        "metadata": "EXCLUDE_ALL_METADATA"}
 
 
 @pytest.mark.parametrize(("build", "config", "named"), [
@@ -165,6 +184,12 @@ def test_secondary_network_adds_its_subnet_to_the_primary_vpc(
     ("NetworkArgs(services_cidr='10.10.64.0/20')", {},
      "allowed: a range outside cidr_block (10.10.0.0/16)"),
     ("NetworkArgs(serving_ports=())", {}, "NetworkArgs.serving_ports: ()"),
+    ("NetworkArgs(flow_logs=None)", {}, "NetworkArgs.flow_logs: None is not valid"),
+    ("FlowLogs(flow_sampling=0)", {}, "FlowLogs.flow_sampling: 0 is not valid"),
+    ("FlowLogs(flow_sampling=1.5)", {}, "FlowLogs.flow_sampling: 1.5 is not valid"),
+    ("FlowLogs(aggregation_interval='INTERVAL_2_SEC')", {},
+     "FlowLogs.aggregation_interval: 'INTERVAL_2_SEC' is not valid"),
+    ("FlowLogs(metadata='CUSTOM_METADATA')", {}, "FlowLogs.metadata: 'CUSTOM_METADATA'"),
     ("Network('n', settings, NetworkArgs(), opts=home)", {"role": "secondary"},
      "NetworkArgs.network: None is not valid; required in the secondary stack"),
     ("Network('n', settings, NetworkArgs(network=VPC), opts=home)", {},
@@ -188,7 +213,7 @@ def test_primary_database_is_regional_backed_up_and_private(write_program: Write
     explicit_providers_only(result)
     db = only(result, SQL)
     assert db.inputs | {"name": "shop-db-europe-west1", "region": "europe-west1",
-                        "databaseVersion": "POSTGRES_16", "deletionProtection": True,
+                        "databaseVersion": "POSTGRES_18", "deletionProtection": True,
                         "instanceType": "CLOUD_SQL_INSTANCE"} == db.inputs
     assert "masterInstanceName" not in db.inputs and "rootPassword" not in db.inputs
     settings = db.inputs["settings"]
@@ -200,8 +225,51 @@ def test_primary_database_is_regional_backed_up_and_private(write_program: Write
         "backupRetentionSettings": {"retainedBackups": 14, "retentionUnit": "COUNT"}}
     assert settings["ipConfiguration"] == {
         "ipv4Enabled": False, "privateNetwork": "projects/shop-dr/global/networks/shop-net",
-        "sslMode": "ENCRYPTED_ONLY"}
+        "sslMode": "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"}
     assert db.protect and only(result, "gcp:sql/database:Database").protect
+
+
+def flags(db: Resource) -> dict[str, str]:
+    return {flag["name"]: flag["value"] for flag in db.inputs["settings"]["databaseFlags"]}
+
+
+CHECKOV_FLAGS = {
+    "log_checkpoints": {"on"}, "log_connections": {"on"}, "log_disconnections": {"on"},
+    "log_lock_waits": {"on"}, "log_duration": {"on"}, "log_hostname": {"on"},
+    "log_min_error_statement": {"debug5", "debug4", "debug3", "debug2", "debug1", "info",
+                                "notice", "warning", "error"},
+    "cloudsql.enable_pgaudit": {"on"}, "log_statement": {"ddl", "mod", "all"},
+}
+"""What checkov's CKV_GCP_51-54, CKV2_GCP_13, CKV_GCP_108-111 accept, flag by flag."""
+
+
+@pytest.mark.parametrize("role", ["primary", "secondary"])
+def test_database_logs_and_audits_by_default(write_program: WriteProgram, role: str) -> None:
+    extra = ", master_instance_name='shop-db-europe-west1'" if role == "secondary" else ""
+    db = only(run(write_program, DB_PROGRAM.format(extra=extra), role=role), SQL)
+    assert flags(db) == dict(DATABASE_FLAGS)
+    assert [f["name"] for f in db.inputs["settings"]["databaseFlags"]] == sorted(DATABASE_FLAGS)
+    assert all(flags(db)[name] in accepted for name, accepted in CHECKOV_FLAGS.items())
+    assert flags(db)["pgaudit.log"] == "ddl,role"
+    assert flags(db)["cloudsql.iam_authentication"] == "on"
+    assert flags(db)["log_min_messages"] in {"warning", "error"}
+    assert db.inputs["settings"]["ipConfiguration"]["sslMode"] == \
+        "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"
+    assert db.inputs["databaseVersion"] == "POSTGRES_18"
+
+
+def test_database_flags_merge_over_the_defaults(write_program: WriteProgram) -> None:
+    db = only(run(write_program, DB_PROGRAM.format(
+        extra=", database_flags={'log_statement': 'mod', 'max_connections': '400'}, "
+              "ssl_mode='ENCRYPTED_ONLY', database_version='POSTGRES_17'")), SQL)
+    assert flags(db) == {**DATABASE_FLAGS, "log_statement": "mod", "max_connections": "400"}
+    assert db.inputs["settings"]["ipConfiguration"]["sslMode"] == "ENCRYPTED_ONLY"
+    assert db.inputs["databaseVersion"] == "POSTGRES_17"
+
+
+def test_flag_order_does_not_depend_on_the_mapping() -> None:
+    assert list(database_flags({"z_flag": "1", "a_flag": "2"})) == sorted(
+        {*DATABASE_FLAGS, "z_flag", "a_flag"})
 
 
 def test_customer_managed_key_is_passed_on(write_program: WriteProgram) -> None:
@@ -251,6 +319,14 @@ def test_database_protection_follows_the_intent(write_program: WriteProgram) -> 
      "DatabaseArgs.transaction_log_retention_days: 14 is not valid; allowed: 1 to 7"),
     (", tier='db-f1-micro'", {}, "DatabaseArgs.tier: 'db-f1-micro'"),
     (", database_version='MYSQL_8_0'", {}, "DatabaseArgs.database_version: 'MYSQL_8_0'"),
+    (", database_version='POSTGRES_'", {}, "DatabaseArgs.database_version: 'POSTGRES_'"),
+    (", ssl_mode='ALLOW_UNENCRYPTED_AND_ENCRYPTED'", {},
+     "DatabaseArgs.ssl_mode: 'ALLOW_UNENCRYPTED_AND_ENCRYPTED' is not valid"),
+    (", database_flags={'Log Statement': 'ddl'}", {},
+     "DatabaseArgs.database_flags['Log Statement']: 'ddl' is not valid"),
+    (", database_flags={'log_statement': ''}", {},
+     "DatabaseArgs.database_flags['log_statement']: '' is not valid"),
+    (", database_flags=[('log_statement', 'ddl')]", {}, "DatabaseArgs.database_flags: ["),
     (", backup_start_time='25:00'", {}, "DatabaseArgs.backup_start_time: '25:00'"),
     (", backup_location='us'", {}, "DatabaseArgs.backup_location: 'us' is not valid"),
     (", backup_location='europe-west1'", {}, "other than the instance's own region"),

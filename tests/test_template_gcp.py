@@ -45,7 +45,7 @@ PROMISES: dict[str, tuple[str, ...]] = {
         "location", "customPlacementConfig", "rpo", "versioning", "softDeletePolicy",
         "uniformBucketLevelAccess", "publicAccessPrevention", "lifecycleRules", "encryption"),
     "gcp:compute/network:Network": ("autoCreateSubnetworks",),
-    "gcp:compute/subnetwork:Subnetwork": ("network", "region", "ipCidrRange"),
+    "gcp:compute/subnetwork:Subnetwork": ("network", "region", "ipCidrRange", "logConfig"),
     "gcp:compute/firewall:Firewall": ("network", "direction", "sourceRanges", "targetTags",
                                       "allows"),
     "gcp:servicenetworking/connection:Connection": ("network", "service",

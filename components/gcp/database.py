@@ -5,8 +5,10 @@ The primary stack creates the primary instance: ``availability_type="REGIONAL"``
 another zone, synchronous), automated daily backups kept in a location that survives the loss
 of the region, point-in-time recovery from the transaction logs, deletion protection in both
 Pulumi and the Cloud SQL API, private IP only (private service access on the app's VPC), TLS
-required. The secondary stack creates the replica from the primary's *name* (read through a
-StackReference; Cloud SQL replicas name their master, unlike RDS's ARN), on the same VPC.
+with a trusted client certificate required, and the logging and audit flags of
+:data:`DATABASE_FLAGS` (the replica gets the same). The secondary stack creates the replica
+from the primary's *name* (read through a StackReference; Cloud SQL replicas name their master,
+unlike RDS's ARN), on the same VPC.
 
 Choices to know about:
 
@@ -17,6 +19,14 @@ Choices to know about:
   failover replica in the *same* region and Cloud SQL rejects it for PostgreSQL. Cross-region
   DR for PostgreSQL is promotion of the replica.
 - Read replicas take no backups (Cloud SQL does not allow it); a promoted replica does.
+- ``ssl_mode`` defaults to ``TRUSTED_CLIENT_CERTIFICATE_REQUIRED``: clients connect through
+  the Cloud SQL Auth Proxy or a Cloud SQL connector, which present a short-lived certificate
+  tied to an IAM identity (IAM database authentication needs them anyway); a direct client needs
+  a client certificate issued by the instance. ``ENCRYPTED_ONLY`` still requires TLS but checks
+  no client certificate.
+- The default flags log every connection and statement duration (Cloud Logging volume grows
+  with traffic; use a connection pool) and audit DDL and role changes with pgAudit. Run
+  ``CREATE EXTENSION pgaudit;`` in each database to audit it.
 - A customer-managed key (``kms_key_name``) must live in the instance's own region, so each
   stack names its own key.
 
@@ -30,7 +40,9 @@ not undo the failover.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import pulumi
@@ -56,8 +68,35 @@ LOG_RETENTION_DAYS = {"ENTERPRISE": 7, "ENTERPRISE_PLUS": 35}
 TIER_PREFIX = {"ENTERPRISE": "db-custom-", "ENTERPRISE_PLUS": "db-perf-optimized-"}
 """Machine tiers each edition accepts (shared-core tiers carry no SLA: not for DR)."""
 
+SSL_MODES = ("TRUSTED_CLIENT_CERTIFICATE_REQUIRED", "ENCRYPTED_ONLY")
+"""TLS modes allowed: both refuse unencrypted connections; the first also requires a client
+certificate (the Auth Proxy's and connectors' own, or one issued by the instance)."""
+
+DATABASE_FLAGS: Mapping[str, str] = MappingProxyType({
+    "cloudsql.iam_authentication": "on",
+    "cloudsql.enable_pgaudit": "on",
+    "pgaudit.log": "ddl,role",
+    "log_checkpoints": "on",
+    "log_connections": "on",
+    "log_disconnections": "on",
+    "log_duration": "on",
+    "log_hostname": "on",
+    "log_lock_waits": "on",
+    "log_min_error_statement": "error",
+    "log_min_messages": "warning",
+    "log_statement": "ddl",
+})
+"""PostgreSQL flags of the primary and its replica: IAM database authentication, and the logs
+an incident review or a failover post-mortem needs (CIS GCP 6.2; checkov CKV_GCP_51-54,
+CKV_GCP_108-111, CKV2_GCP_13). Who connected and from where, how long statements ran,
+checkpoints and lock waits, failing statements (``error`` and worse), schema changes
+(``log_statement=ddl``; ``mod`` or ``all`` would log data-changing statements, values
+included) and, through pgAudit, DDL and role/privilege changes as Cloud Audit Logs."""
+
 _INSTANCE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,96}[a-z0-9]$")
 _START_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_VERSION = re.compile(r"^POSTGRES_\d+$")
+_FLAG_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
 
 
 @dataclass(frozen=True)
@@ -72,7 +111,10 @@ class DatabaseArgs:
     """Machine tier: one that carries production load, as the replica must once promoted."""
     edition: str = "ENTERPRISE"
     """ENTERPRISE or ENTERPRISE_PLUS (longer PITR window, db-perf-optimized-* tiers)."""
-    database_version: str = "POSTGRES_16"
+    database_version: str = "POSTGRES_18"
+    """PostgreSQL major version: the latest Cloud SQL offers (checkov CKV_GCP_79). Changing it
+    later is an in-place major version upgrade: rehearse it on a clone, and keep the replica on
+    the primary's version."""
     disk_size_gb: int = 50
     disk_autoresize_limit_gb: int = 500
     """Storage grows automatically up to here, so a full disk does not become the disaster."""
@@ -95,6 +137,11 @@ class DatabaseArgs:
     """Override :data:`REPLICA_AVAILABILITY` (ZONAL or REGIONAL) for the secondary's replica."""
     promote: bool = False
     """Secondary only: promote the replica to a standalone primary (failover)."""
+    ssl_mode: str = "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"
+    """TLS for every connection, with a client certificate (see :data:`SSL_MODES`)."""
+    database_flags: Mapping[str, str] | None = None
+    """Flags merged over :data:`DATABASE_FLAGS` (a name given here replaces its default, e.g.
+    ``{"log_statement": "mod"}``); None keeps the defaults. The replica gets the same."""
 
     def __post_init__(self) -> None:
         problems = []
@@ -110,9 +157,13 @@ class DatabaseArgs:
                 problems.append(invalid("DatabaseArgs.transaction_log_retention_days",
                                         self.transaction_log_retention_days,
                                         f"allowed: 1 to {longest} for {self.edition}"))
-        if not self.database_version.startswith("POSTGRES_"):
+        if not _VERSION.match(self.database_version):
             problems.append(invalid("DatabaseArgs.database_version", self.database_version,
-                                    "allowed: a PostgreSQL version such as POSTGRES_16"))
+                                    "allowed: a PostgreSQL version such as POSTGRES_18"))
+        if self.ssl_mode not in SSL_MODES:
+            problems.append(invalid("DatabaseArgs.ssl_mode", self.ssl_mode,
+                                    f"allowed: {', '.join(SSL_MODES)}"))
+        problems += _flag_problems(self.database_flags)
         if not 7 <= self.retained_backups <= 365:
             problems.append(invalid("DatabaseArgs.retained_backups", self.retained_backups,
                                     "allowed: 7 to 365 (a week of daily backups at least)"))
@@ -127,6 +178,27 @@ class DatabaseArgs:
             problems.append(invalid("DatabaseArgs.replica_availability",
                                     self.replica_availability, "allowed: ZONAL, REGIONAL"))
         raise_problems(problems)
+
+
+def _flag_problems(flags: Mapping[str, str] | None) -> list[str]:
+    if flags is None:
+        return []
+    if not isinstance(flags, Mapping):
+        return [invalid("DatabaseArgs.database_flags", flags, "allowed: a mapping of flag "
+                        "names to values, or None")]
+    return [invalid(f"DatabaseArgs.database_flags[{name!r}]", value, "allowed: a Cloud SQL "
+                    "flag name (lower-case, e.g. log_statement or pgaudit.log) with a "
+                    "non-empty string value")
+            for name, value in flags.items()
+            if not (isinstance(name, str) and _FLAG_NAME.match(name)
+                    and isinstance(value, str) and value)]
+
+
+def database_flags(overrides: Mapping[str, str] | None) -> dict[str, str]:
+    """:data:`DATABASE_FLAGS` with ``overrides`` merged over them, sorted by name (a stable
+    order, so a reordered mapping is not a diff)."""
+    merged = {**DATABASE_FLAGS, **(overrides or {})}
+    return dict(sorted(merged.items()))
 
 
 class ReplicatedDatabase(pulumi.ComponentResource):
@@ -186,9 +258,9 @@ def _settings(settings: DrSettings, args: DatabaseArgs, availability: str,
         backup_configuration=backups,
         ip_configuration=sql.DatabaseInstanceSettingsIpConfigurationArgs(
             ipv4_enabled=False, private_network=args.network.network,
-            ssl_mode="ENCRYPTED_ONLY"),
-        database_flags=[sql.DatabaseInstanceSettingsDatabaseFlagArgs(
-            name="cloudsql.iam_authentication", value="on")],
+            ssl_mode=args.ssl_mode),
+        database_flags=[sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=name, value=value)
+                        for name, value in database_flags(args.database_flags).items()],
         maintenance_window=sql.DatabaseInstanceSettingsMaintenanceWindowArgs(
             day=7, hour=3, update_track="stable"),
         insights_config=sql.DatabaseInstanceSettingsInsightsConfigArgs(

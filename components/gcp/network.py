@@ -8,6 +8,9 @@ primary stack's ``network`` output. One network is required, not just convenient
 cross-region replica with private IP sits on the same VPC as its primary. A regional outage
 does not take the VPC down (it is a global resource); it only pauses the primary *stack*.
 
+Every subnet records VPC flow logs (:class:`FlowLogs`): after an incident they show which
+flows reached what, from where, and which were blocked on the way.
+
 Subnets are carved from one app-wide range so both stacks agree without coordination: the
 primary takes the first /(n+4) of ``cidr_block``, the secondary the second.
 """
@@ -32,6 +35,42 @@ Application Load Balancer comes from (gcp.compute.getNetblockIpRanges "health-ch
 
 SUBNET_INDEX = {Role.PRIMARY: 0, Role.SECONDARY: 1}
 
+AGGREGATION_INTERVALS = ("INTERVAL_5_SEC", "INTERVAL_30_SEC", "INTERVAL_1_MIN",
+                         "INTERVAL_5_MIN", "INTERVAL_10_MIN", "INTERVAL_15_MIN")
+FLOW_LOG_METADATA = ("INCLUDE_ALL_METADATA", "EXCLUDE_ALL_METADATA")
+
+
+@dataclass(frozen=True)
+class FlowLogs:
+    """VPC flow logs of a subnet (checkov CKV_GCP_26). The defaults are Google's own for an
+    enabled subnet; sample less or aggregate longer to cut Cloud Logging volume and cost."""
+
+    aggregation_interval: str = "INTERVAL_5_SEC"
+    """How long flows are aggregated into one record: one of :data:`AGGREGATION_INTERVALS`."""
+    flow_sampling: float = 0.5
+    """Share of flows recorded: more than 0, at most 1."""
+    metadata: str = "INCLUDE_ALL_METADATA"
+    """Add VM, VPC and location details to each record: one of :data:`FLOW_LOG_METADATA`."""
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.aggregation_interval not in AGGREGATION_INTERVALS:
+            problems.append(invalid("FlowLogs.aggregation_interval", self.aggregation_interval,
+                                    f"allowed: {', '.join(AGGREGATION_INTERVALS)}"))
+        if not (isinstance(self.flow_sampling, (int, float))
+                and 0 < self.flow_sampling <= 1):
+            problems.append(invalid("FlowLogs.flow_sampling", self.flow_sampling,
+                                    "allowed: more than 0, at most 1"))
+        if self.metadata not in FLOW_LOG_METADATA:
+            problems.append(invalid("FlowLogs.metadata", self.metadata,
+                                    f"allowed: {', '.join(FLOW_LOG_METADATA)}"))
+        raise_problems(problems)
+
+    def args(self) -> gcp.compute.SubnetworkLogConfigArgs:
+        return gcp.compute.SubnetworkLogConfigArgs(
+            aggregation_interval=self.aggregation_interval,
+            flow_sampling=float(self.flow_sampling), metadata=self.metadata)
+
 
 @dataclass(frozen=True)
 class NetworkArgs:
@@ -47,6 +86,8 @@ class NetworkArgs:
     """Ports the load balancer and its health checks reach on instances tagged ``backend_tag``."""
     backend_tag: str | None = None
     """Network tag of the load balancer's backends; default ``<app>-backend``."""
+    flow_logs: FlowLogs = FlowLogs()
+    """VPC flow logs of this region's subnet: sampling, aggregation interval, metadata."""
 
     def __post_init__(self) -> None:
         problems = []
@@ -61,6 +102,9 @@ class NetworkArgs:
         elif app_range is not None and services.overlaps(app_range):
             problems.append(invalid("NetworkArgs.services_cidr", self.services_cidr,
                                     f"allowed: a range outside cidr_block ({self.cidr_block})"))
+        if not isinstance(self.flow_logs, FlowLogs):
+            problems.append(invalid("NetworkArgs.flow_logs", self.flow_logs,
+                                    "allowed: a FlowLogs (flow logs stay on)"))
         if not self.serving_ports or not all(1 <= p <= 65535 for p in self.serving_ports):
             problems.append(invalid("NetworkArgs.serving_ports", self.serving_ports,
                                     "allowed: one or more ports, 1-65535"))
@@ -130,7 +174,7 @@ class Network(pulumi.ComponentResource):
         self.subnet = gcp.compute.Subnetwork(
             f"{name}-{region}", name=f"{name}-{region}", network=network, region=region,
             ip_cidr_range=args.subnet_cidr(settings.intent.role),
-            private_ip_google_access=True, opts=child)
+            private_ip_google_access=True, log_config=args.flow_logs.args(), opts=child)
         router = gcp.compute.Router(f"{name}-{region}", name=f"{name}-{region}",
                                     network=network, region=region, opts=child)
         gcp.compute.RouterNat(
