@@ -84,6 +84,27 @@ def explicit_providers_only(result: StackRun) -> None:
             if r.custom and not r.read and r.type != PROVIDER and r.provider is None] == []
 
 
+def key_statements(key: Resource) -> dict[str, dict[str, Any]]:
+    """A KMS key's policy statements by Sid; checks the administrator statement on the way."""
+    statements = {s["Sid"]: s for s in json.loads(key.inputs["policy"])["Statement"]}
+    admin = statements.pop("AccountAdministersTheKey")
+    assert admin["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+    assert "kms:*" not in admin["Action"] and "kms:Decrypt" not in admin["Action"]
+    return statements
+
+
+def via_services(key: Resource) -> dict[str, list[str]]:
+    """ViaService of each statement (by Sid) that lets the account use the key."""
+    found = {}
+    for sid, statement in key_statements(key).items():
+        condition = statement.get("Condition", {}).get("StringEquals", {})
+        if "kms:ViaService" in condition:
+            assert condition["kms:CallerAccount"] == "123456789012"
+            assert statement["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+            found[sid] = condition["kms:ViaService"]
+    return found
+
+
 # -- base.py: the rules every tier follows -------------------------------------------------
 
 FULL = Capacity(min=2, desired=4, max=8)
@@ -139,6 +160,43 @@ def test_network_spreads_subnets_and_nat_over_three_zones(write_program: WritePr
     assert only(result, "aws:ec2/vpc:Vpc").inputs["cidrBlock"] == "10.0.0.0/16"
 
 
+def test_network_adopts_the_default_security_group_without_rules(
+        write_program: WriteProgram) -> None:
+    result = run(write_program, "Network('shop-net', settings, NetworkArgs(), opts=home)\n")
+    default = only(result, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+    assert default.inputs["vpcId"] == only(result, "aws:ec2/vpc:Vpc").id
+    assert not default.inputs.get("ingress") and not default.inputs.get("egress")
+
+
+def test_network_logs_flows_to_an_encrypted_group(write_program: WriteProgram) -> None:
+    result = run(write_program, "Network('shop-net', settings, NetworkArgs("
+                                "flow_log_retention_days=731), opts=home)\n")
+    explicit_providers_only(result)
+    flow = only(result, "aws:ec2/flowLog:FlowLog")
+    group = only(result, "aws:cloudwatch/logGroup:LogGroup")
+    key = only(result, "aws:kms/key:Key")
+    role = only(result, "aws:iam/role:Role")
+    assert flow.inputs | {"vpcId": only(result, "aws:ec2/vpc:Vpc").id, "trafficType": "ALL",
+                          "logDestinationType": "cloud-watch-logs",
+                          "logDestination": group.outputs["arn"],
+                          "iamRoleArn": role.outputs["arn"]} == flow.inputs
+    assert group.inputs["kmsKeyId"] == key.outputs["arn"]
+    assert group.inputs["retentionInDays"] == 731 and group.protect and key.protect
+    (logs,) = key_statements(key).values()
+    assert logs["Principal"] == {"Service": "logs.eu-west-1.amazonaws.com"}
+    assert logs["Condition"]["ArnEquals"] == {"kms:EncryptionContext:aws:logs:arn": [
+        "arn:aws:logs:eu-west-1:123456789012:log-group:/drkit/vpc-flow-logs/shop-net"]}
+    (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
+    assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
+    statements = {s["Sid"]: s for s in json.loads(
+        only(result, "aws:iam/rolePolicy:RolePolicy").inputs["policy"])["Statement"]}
+    arn = group.outputs["arn"]
+    assert statements["WriteTheFlowLogGroup"]["Resource"] == [arn, f"{arn}:*"]
+    assert all(r != "*" for st in statements.values() for r in st["Resource"])
+    assert only(result, "aws:iam/rolePolicy:RolePolicy").urn in flow.dependencies
+
+
 def test_network_single_nat(write_program: WriteProgram) -> None:
     result = run(write_program, "Network('n', settings, NetworkArgs(az_count=2, "
                                 "nat_gateways='single'), opts=home)\n")
@@ -150,6 +208,7 @@ def test_network_single_nat(write_program: WriteProgram) -> None:
     ("NetworkArgs(az_count=1)", "NetworkArgs.az_count: 1 is not valid; allowed: 2 to 6"),
     ("NetworkArgs(cidr_block='10.0.0.0/8')", "NetworkArgs.cidr_block: '10.0.0.0/8'"),
     ("NetworkArgs(nat_gateways='none')", "NetworkArgs.nat_gateways: 'none'"),
+    ("NetworkArgs(flow_log_retention_days=100)", "NetworkArgs.flow_log_retention_days: 100"),
     ("Network('n', settings, NetworkArgs())", "Network: opts.provider: None"),
 ])
 def test_network_rejects_bad_args(write_program: WriteProgram, build: str, named: str) -> None:
@@ -185,6 +244,54 @@ def test_primary_database_is_multi_az_encrypted_and_kept(write_program: WritePro
     assert db.protect and key.protect and key.inputs["enableKeyRotation"] is True
     subnets = only(result, "aws:rds/subnetGroup:SubnetGroup")
     assert subnets.inputs["subnetIds"] == ["subnet-a", "subnet-b", "subnet-c"]
+
+
+def test_database_logs_queries_and_requires_tls(write_program: WriteProgram) -> None:
+    result = run(write_program, "ReplicatedDatabase('shop-db', settings, DatabaseArgs("
+                                "network=refs, engine_version='15.4', log_statement='mod', "
+                                "log_min_duration_ms=250), opts=home)\n")
+    group = only(result, "aws:rds/parameterGroup:ParameterGroup")
+    assert group.inputs["family"] == "postgres15" and group.region == "eu-west-1"
+    assert group.inputs["name"] == "shop-db-eu-west-1-postgres15"
+    assert {p["name"]: p["value"] for p in group.inputs["parameters"]} == {
+        "rds.force_ssl": "1", "log_statement": "mod", "log_min_duration_statement": "250"}
+    assert only(result, DB).inputs["parameterGroupName"] == group.outputs["name"]
+
+
+def test_database_is_monitored_with_encrypted_insights(write_program: WriteProgram) -> None:
+    result = run(write_program, "ReplicatedDatabase('shop-db', settings, "
+                                "DatabaseArgs(network=refs), opts=home)\n")
+    db, key = only(result, DB), only(result, "aws:kms/key:Key")
+    role = only(result, "aws:iam/role:Role")
+    attachment = only(result, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    assert db.inputs | {
+        "monitoringInterval": 60, "monitoringRoleArn": role.outputs["arn"],
+        "performanceInsightsEnabled": True, "performanceInsightsKmsKeyId": key.outputs["arn"],
+        "performanceInsightsRetentionPeriod": 7,
+        "iamDatabaseAuthenticationEnabled": True} == db.inputs
+    (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert trust["Principal"] == {"Service": "monitoring.rds.amazonaws.com"}
+    assert attachment.inputs["policyArn"] == (
+        "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole")
+    assert attachment.urn in db.dependencies
+    assert via_services(key) == {"UseThroughRds": "rds.eu-west-1.amazonaws.com",
+                                 "UseThroughSecretsmanager":
+                                     "secretsmanager.eu-west-1.amazonaws.com"}
+    assert "kms:CreateGrant" in key_statements(key)["UseThroughRds"]["Action"]
+
+
+def test_replica_has_its_own_region_parameters_monitoring_and_key(
+        write_program: WriteProgram) -> None:
+    result = run(write_program, "ReplicatedDatabase('shop-db', settings, DatabaseArgs("
+                                "network=refs, source_db_arn=SOURCE_ARN), opts=home)\n",
+                 role="secondary")
+    db, key = only(result, DB), only(result, "aws:kms/key:Key")
+    group = only(result, "aws:rds/parameterGroup:ParameterGroup")
+    assert group.region == db.region == "eu-central-1"
+    assert db.inputs["parameterGroupName"] == group.outputs["name"]
+    assert db.inputs["performanceInsightsKmsKeyId"] == key.outputs["arn"]
+    assert db.inputs["monitoringRoleArn"] == only(result, "aws:iam/role:Role").outputs["arn"]
+    assert via_services(key) == {"UseThroughRds": "rds.eu-central-1.amazonaws.com"}
 
 
 @pytest.mark.parametrize(("tier", "multi_az"), [
@@ -228,6 +335,18 @@ def test_protection_follows_the_intent(write_program: WriteProgram) -> None:
      "drkit:tier: 'backup-restore'"),
     ("ReplicatedDatabase('db', settings, DatabaseArgs(network=refs, "
      "source_db_arn=SOURCE_ARN), opts=home)", {}, "DatabaseArgs.source_db_arn"),
+    ("DatabaseArgs(network=refs, monitoring_interval=45)", {},
+     "DatabaseArgs.monitoring_interval: 45 is not valid; allowed: 1, 5, 10, 15, 30, 60"),
+    ("DatabaseArgs(network=refs, performance_insights_retention_days=30)", {},
+     "DatabaseArgs.performance_insights_retention_days: 30 is not valid"),
+    ("DatabaseArgs(network=refs, log_statement='everything')", {},
+     "DatabaseArgs.log_statement: 'everything' is not valid; allowed: none, ddl, mod, all"),
+    ("DatabaseArgs(network=refs, log_min_duration_ms=-5)", {},
+     "DatabaseArgs.log_min_duration_ms: -5 is not valid"),
+    ("DatabaseArgs(network=refs, engine_version='9.6')", {},
+     "DatabaseArgs.engine_version: '9.6' is not valid"),
+    ("DatabaseArgs(network=refs, engine_version='latest')", {},
+     "DatabaseArgs.engine_version: 'latest' is not valid"),
 ])
 def test_database_rejects_bad_args(write_program: WriteProgram, build: str,
                                    config: dict[str, str], named: str) -> None:
@@ -277,6 +396,16 @@ def test_bucket_and_its_replica_live_in_two_regions(write_program: WriteProgram)
                                     "BucketLifecycleConfiguration")[name].inputs["rules"][0]
         assert lifecycle["noncurrentVersionExpiration"]["noncurrentDays"] == 30
         assert lifecycle["abortIncompleteMultipartUpload"]["daysAfterInitiation"] == 7
+
+
+def test_bucket_keys_serve_s3_of_their_own_region(write_program: WriteProgram) -> None:
+    result = run(write_program, BUCKET_PROGRAM)
+    keys = by_name(result, "aws:kms/key:Key")
+    assert via_services(keys["shop-data-source-key"]) == {
+        "UseThroughS3": "s3.eu-west-1.amazonaws.com"}
+    assert via_services(keys["shop-data-replica-key"]) == {
+        "UseThroughS3": "s3.eu-central-1.amazonaws.com"}
+    assert all(len(key_statements(k)) == 1 for k in keys.values())
 
 
 def test_replication_has_rtc_kms_and_waits_for_versioning(write_program: WriteProgram) -> None:
@@ -373,6 +502,14 @@ def test_standby_tier_checks_health_and_hardens_instances(write_program: WritePr
     (listener,) = result.of_type("aws:lb/listener:Listener")
     assert listener.inputs["protocol"] == "HTTP"
     assert listener.inputs["defaultActions"][0]["type"] == "forward"
+
+
+@pytest.mark.parametrize(("protect", "expected"), [(True, True), (False, False)])
+def test_load_balancer_deletion_protection_follows_the_stack(
+        write_program: WriteProgram, protect: bool, expected: bool) -> None:
+    result = run(write_program, TIER_PROGRAM.format(extra=""), protect=protect)
+    alb = only(result, "aws:lb/loadBalancer:LoadBalancer")
+    assert alb.inputs["enableDeletionProtection"] is expected
 
 
 def test_standby_tier_serves_https_with_a_certificate(write_program: WriteProgram) -> None:
@@ -483,6 +620,16 @@ def test_backup_meets_a_short_rpo_and_copies_to_the_secondary(
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
     assert {"AWSBackupServiceRolePolicyForBackup",
             "AWSBackupServiceRolePolicyForRestores"} <= policies
+
+
+def test_backup_keys_serve_backup_and_rds_copies_in_their_region(
+        write_program: WriteProgram) -> None:
+    keys = by_name(run(write_program, BACKUP_PROGRAM), "aws:kms/key:Key")
+    assert via_services(keys["shop-backup-vault-key"]) == {
+        "UseThroughBackup": "backup.eu-west-1.amazonaws.com"}
+    assert via_services(keys["shop-backup-copy-key"]) == {
+        "UseThroughBackup": "backup.eu-central-1.amazonaws.com",
+        "UseThroughRds": "rds.eu-central-1.amazonaws.com"}
 
 
 def test_backup_of_a_long_rpo_needs_no_continuous_rule(write_program: WriteProgram) -> None:

@@ -10,6 +10,7 @@ Regenerate after an intended change, then review the diff:
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -32,7 +33,11 @@ PROMISES: dict[str, tuple[str, ...]] = {
     "aws:rds/instance:Instance": (
         "multiAz", "storageEncrypted", "kmsKeyId", "deletionProtection",
         "backupRetentionPeriod", "manageMasterUserPassword", "replicateSourceDb",
-        "skipFinalSnapshot", "finalSnapshotIdentifier", "identifier"),
+        "skipFinalSnapshot", "finalSnapshotIdentifier", "identifier",
+        "iamDatabaseAuthenticationEnabled", "parameterGroupName", "monitoringInterval",
+        "monitoringRoleArn", "performanceInsightsEnabled", "performanceInsightsKmsKeyId",
+        "performanceInsightsRetentionPeriod"),
+    "aws:rds/parameterGroup:ParameterGroup": ("name", "family", "parameters"),
     "aws:kms/key:Key": ("enableKeyRotation",),
     "aws:s3/bucketVersioning:BucketVersioning": ("bucket", "versioningConfiguration"),
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": ("bucket", "rules"),
@@ -41,6 +46,10 @@ PROMISES: dict[str, tuple[str, ...]] = {
     "aws:autoscaling/group:Group": ("minSize", "desiredCapacity", "maxSize", "healthCheckType",
                                     "targetGroupArns"),
     "aws:lb/targetGroup:TargetGroup": ("healthCheck",),
+    "aws:lb/loadBalancer:LoadBalancer": ("enableDeletionProtection",),
+    "aws:ec2/flowLog:FlowLog": ("vpcId", "trafficType", "logDestinationType", "logDestination"),
+    "aws:cloudwatch/logGroup:LogGroup": ("name", "kmsKeyId", "retentionInDays"),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ("vpcId", "ingress", "egress"),
     "aws:backup/plan:Plan": ("rules",),
     "aws:backup/selection:Selection": ("resources",),
     "aws:backup/vault:Vault": ("kmsKeyArn",),
@@ -54,7 +63,7 @@ PROMISES: dict[str, tuple[str, ...]] = {
 SYMBOL_OUTPUTS = ("id", "arn")
 
 STATEFUL = ("aws:rds/instance:Instance", "aws:s3/bucket:Bucket", "aws:kms/key:Key",
-            "aws:backup/vault:Vault")
+            "aws:backup/vault:Vault", "aws:cloudwatch/logGroup:LogGroup")
 
 
 def run_all(project_dir: Path) -> dict[str, StackRun]:
@@ -92,6 +101,31 @@ def test_global_stack_fails_over_between_the_regions_load_balancers(
         assert records[kind]["aliases"][0]["name"] == runs[role].outputs["albDnsName"]
         assert records[kind]["aliases"][0]["zoneId"] == runs[role].outputs["albZoneId"]
         assert records[kind]["healthCheckId"]
+
+
+def test_every_key_has_a_policy_for_its_own_region(runs: dict[str, StackRun]) -> None:
+    """Cross-region keys (the replica's, the copy vault's) are used by the services of their
+    own region: a policy naming the other region would lock those services out."""
+    keys = [k for run in runs.values() for k in run.of_type("aws:kms/key:Key")]
+    assert len(keys) == 8
+    for key in keys:
+        statements = json.loads(key.inputs["policy"])["Statement"]
+        assert statements[0]["Sid"] == "AccountAdministersTheKey", key.name
+        regions = {s["Condition"]["StringEquals"]["kms:ViaService"].split(".")[1]
+                   for s in statements[1:] if "StringEquals" in s.get("Condition", {})}
+        regions |= {s["Principal"]["Service"].split(".")[1]
+                    for s in statements[1:] if "Service" in s["Principal"]}
+        assert regions == {key.region}, key.name
+
+
+def test_both_databases_log_queries_and_are_monitored(runs: dict[str, StackRun]) -> None:
+    for stack in ("primary", "secondary"):
+        (db,) = runs[stack].of_type("aws:rds/instance:Instance")
+        (group,) = runs[stack].of_type("aws:rds/parameterGroup:ParameterGroup")
+        assert group.region == db.region and group.inputs["family"] == "postgres16"
+        assert db.inputs["parameterGroupName"] == group.id
+        assert db.inputs["monitoringInterval"] == 60 and db.inputs["performanceInsightsEnabled"]
+        assert db.inputs["iamDatabaseAuthenticationEnabled"] is True
 
 
 @pytest.mark.parametrize("stack", STACKS)

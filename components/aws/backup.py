@@ -92,13 +92,16 @@ class BackupPlan(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         primary, secondary = intent.regions.primary, intent.regions.secondary
 
+        # S3 recovery points are encrypted by AWS Backup with the vault's key; RDS snapshots
+        # keep the database's key in the home region, and RDS re-encrypts their cross-region
+        # copies with the copy vault's key: hence "rds" on the copy key only.
         vault_key = customer_key(f"{name}-vault-key", settings, f"{name} vault ({primary})",
-                                 self, provider)
+                                 self, provider, services=["backup"])
         self.vault = aws.backup.Vault(f"{name}-vault", name=f"{name}-{primary}",
                                       kms_key_arn=vault_key.arn, tags=tags,
                                       opts=settings.stateful(self))
         copy_key = customer_key(f"{name}-copy-key", settings, f"{name} copies ({secondary})",
-                                self, args.replica_provider)
+                                self, args.replica_provider, services=["backup", "rds"])
         self.copy_vault = aws.backup.Vault(
             f"{name}-copy-vault", name=f"{name}-{secondary}", kms_key_arn=copy_key.arn,
             tags=tags, opts=settings.stateful(self, provider=args.replica_provider))

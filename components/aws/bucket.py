@@ -62,7 +62,7 @@ class _Side:
         child = pulumi.ResourceOptions(parent=parent, provider=provider)
         self.region = region
         self.key = customer_key(f"{name}-key", settings, f"{name} bucket ({region})", parent,
-                                provider)
+                                provider, services=["s3"])
         self.bucket = aws.s3.Bucket(name, bucket=bucket_name, tags=settings.all_tags,
                                     opts=settings.stateful(parent, provider=provider))
         self.versioning = aws.s3.BucketVersioning(

@@ -8,6 +8,11 @@ Failover without fighting the state: set ``promote=True`` on the secondary's arg
 template's ``aws-warm-standby:promoteDatabase``) and run ``pulumi up`` there. That drops
 ``replicate_source_db``, which the AWS provider performs as a promotion, so the code says what
 the cloud holds and the next ``pulumi up`` does not undo the failover.
+
+Both regions' instances are observable the same way, so the replica is ready to be looked at
+the day it takes over: enhanced monitoring, Performance Insights (encrypted with the
+instance's key), IAM authentication, and a parameter group of its own region that forces TLS
+and logs schema changes and slow queries.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.common import customer_key, home_provider
+from components.aws.common import KeyService, customer_key, home_provider
 from components.aws.network import NetworkRefs
 from components.base import DrSettings, invalid, raise_problems
 from drkit.errors import ConfigError
@@ -35,6 +40,14 @@ the lowest cost: a single-AZ replica, made multi-AZ after promotion (an online c
 Backup-restore runs no replica at all: it restores from the copies in the secondary vault."""
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9-]{0,45}[a-z0-9]$")
+_ENGINE_VERSION = re.compile(r"^(\d+)(\.\d+)?$")
+MIN_MAJOR_VERSION = 11
+MONITORING_INTERVALS = (1, 5, 10, 15, 30, 60)
+LOG_STATEMENT = ("none", "ddl", "mod", "all")
+PI_RETENTION_DAYS = (7, *range(31, 714, 31), 731)
+"""What Performance Insights accepts: 7 days (free tier), whole months of 31 days, 2 years."""
+MONITORING_POLICY = "service-role/AmazonRDSEnhancedMonitoringRole"
+"""The AWS managed policy of the enhanced monitoring role."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +61,7 @@ class DatabaseArgs:
     instance_class: str = "db.m6g.large"
     """A size that can carry production load: the replica must, once promoted."""
     engine_version: str = "16"
-    """PostgreSQL major version; minor versions are upgraded automatically."""
+    """PostgreSQL version (auto minor upgrades); the secondary gives the primary's too."""
     allocated_storage_gb: int = 50
     max_allocated_storage_gb: int = 500
     """Storage autoscaling ceiling, so a full disk does not become the disaster."""
@@ -61,6 +74,14 @@ class DatabaseArgs:
     """Override :data:`REPLICA_MULTI_AZ` for the secondary's replica."""
     promote: bool = False
     """Secondary only: promote the replica to a standalone primary (failover)."""
+    monitoring_interval: int = 60
+    """OS metrics every 1, 5, 10, 15, 30 or 60 s: a full disk or busy host shows in a minute."""
+    performance_insights_retention_days: int = 7
+    """Performance Insights history (DB key): 7 days (free), 31-day months or 731 (paid)."""
+    log_statement: str = "ddl"
+    """``ddl`` logs every schema change (who dropped what, when) but no query data."""
+    log_min_duration_ms: int = 1000
+    """``log_min_duration_statement``: log statements slower than this (ms); -1 is off."""
 
     def __post_init__(self) -> None:
         problems = []
@@ -72,6 +93,24 @@ class DatabaseArgs:
             problems.append(invalid(
                 "DatabaseArgs.allocated_storage_gb", self.allocated_storage_gb,
                 f"allowed: 20 to max_allocated_storage_gb ({self.max_allocated_storage_gb})"))
+        version = _ENGINE_VERSION.match(self.engine_version)
+        if not version or int(version.group(1)) < MIN_MAJOR_VERSION:
+            problems.append(invalid("DatabaseArgs.engine_version", self.engine_version,
+                                    f"allowed: a PostgreSQL major version from "
+                                    f"{MIN_MAJOR_VERSION}, such as 16 or 16.4"))
+        if self.monitoring_interval not in MONITORING_INTERVALS:
+            problems.append(invalid("DatabaseArgs.monitoring_interval", self.monitoring_interval,
+                                    f"allowed: {', '.join(map(str, MONITORING_INTERVALS))}"))
+        if self.performance_insights_retention_days not in PI_RETENTION_DAYS:
+            problems.append(invalid("DatabaseArgs.performance_insights_retention_days",
+                                    self.performance_insights_retention_days,
+                                    "allowed: 7, a multiple of 31 up to 713, or 731"))
+        if self.log_statement not in LOG_STATEMENT:
+            problems.append(invalid("DatabaseArgs.log_statement", self.log_statement,
+                                    f"allowed: {', '.join(LOG_STATEMENT)}"))
+        if self.log_min_duration_ms < -1:
+            problems.append(invalid("DatabaseArgs.log_min_duration_ms", self.log_min_duration_ms,
+                                    "allowed: -1 (off), 0 (every statement) or more"))
         if not self.instance_class.startswith("db."):
             problems.append(invalid("DatabaseArgs.instance_class", self.instance_class,
                                     "allowed: an RDS instance class such as db.m6g.large"))
@@ -91,8 +130,24 @@ class ReplicatedDatabase(pulumi.ComponentResource):
         tags = settings.all_tags
         identifier = f"{name}-{region}"
 
+        # The primary's master password is a Secrets Manager secret under the same key.
+        services: list[KeyService] = ["rds", "secretsmanager"] \
+            if intent.role is Role.PRIMARY else ["rds"]
         self.key = customer_key(f"{name}-key", settings, f"{name} database ({region})", self,
-                                provider)
+                                provider, services=services)
+        self.parameters = aws.rds.ParameterGroup(
+            f"{name}-params", name=f"{identifier}-{family(args.engine_version)}",
+            family=family(args.engine_version),
+            description=f"{identifier}: TLS only; query logging for audit and slow queries",
+            parameters=[
+                # The default from PostgreSQL 15 on RDS; explicit, so no version turns it off.
+                aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1"),
+                aws.rds.ParameterGroupParameterArgs(name="log_statement",
+                                                    value=args.log_statement),
+                aws.rds.ParameterGroupParameterArgs(name="log_min_duration_statement",
+                                                    value=str(args.log_min_duration_ms))],
+            tags=tags, opts=child)
+        monitoring, attached = self._monitoring_role(name, identifier, tags)
         subnets = aws.rds.SubnetGroup(f"{name}-subnets", name=identifier,
                                       subnet_ids=args.network.private_subnet_ids, tags=tags,
                                       opts=child)
@@ -118,6 +173,13 @@ class ReplicatedDatabase(pulumi.ComponentResource):
             publicly_accessible=False,
             auto_minor_version_upgrade=True,
             enabled_cloudwatch_logs_exports=["postgresql", "upgrade"],
+            parameter_group_name=self.parameters.name,
+            iam_database_authentication_enabled=True,
+            monitoring_interval=args.monitoring_interval,
+            monitoring_role_arn=monitoring.arn,
+            performance_insights_enabled=True,
+            performance_insights_kms_key_id=self.key.arn,
+            performance_insights_retention_period=args.performance_insights_retention_days,
             tags=tags,
         )
         if intent.role is Role.PRIMARY:
@@ -127,7 +189,7 @@ class ReplicatedDatabase(pulumi.ComponentResource):
                 max_allocated_storage=args.max_allocated_storage_gb, storage_type="gp3",
                 multi_az=True, db_name=args.db_name, username=args.username,
                 manage_master_user_password=True, master_user_secret_kms_key_id=self.key.arn,
-                opts=settings.stateful(self), **common)
+                opts=settings.stateful(self, depends_on=[attached]), **common)
         else:
             multi_az = args.replica_multi_az
             if multi_az is None:
@@ -135,14 +197,36 @@ class ReplicatedDatabase(pulumi.ComponentResource):
             self.instance = aws.rds.Instance(
                 f"{name}-db", replicate_source_db=None if args.promote else args.source_db_arn,
                 multi_az=multi_az, max_allocated_storage=args.max_allocated_storage_gb,
-                storage_type="gp3", opts=settings.stateful(self),
-                **common)
+                storage_type="gp3",
+                opts=settings.stateful(self, depends_on=[attached]), **common)
 
         self.arn = self.instance.arn
         self.endpoint = self.instance.address
         self.identifier = self.instance.identifier
         self.register_outputs({"arn": self.arn, "endpoint": self.endpoint,
                                "identifier": self.identifier, "kms_key_arn": self.key.arn})
+
+    def _monitoring_role(self, name: str, identifier: str,
+                         tags: dict[str, str]) -> tuple[aws.iam.Role, pulumi.Resource]:
+        """The role RDS assumes to publish enhanced monitoring metrics (AWS managed policy)."""
+        child = pulumi.ResourceOptions(parent=self)
+        role = aws.iam.Role(
+            f"{name}-monitoring", description=f"RDS enhanced monitoring of {identifier}",
+            assume_role_policy=pulumi.Output.json_dumps({
+                "Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": "sts:AssumeRole",
+                    "Principal": {"Service": "monitoring.rds.amazonaws.com"}}]}),
+            tags=tags, opts=child)
+        # RDS checks the role's permissions when monitoring is turned on: attach first.
+        attached = aws.iam.RolePolicyAttachment(
+            f"{name}-monitoring", role=role.name,
+            policy_arn=f"arn:aws:iam::aws:policy/{MONITORING_POLICY}", opts=child)
+        return role, attached
+
+
+def family(engine_version: str) -> str:
+    """The parameter group family of a PostgreSQL version: ``16.4`` -> ``postgres16``."""
+    return f"postgres{engine_version.split('.')[0]}"
 
 
 def _check(name: str, settings: DrSettings, args: DatabaseArgs) -> str:

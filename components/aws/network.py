@@ -3,6 +3,10 @@
 Public subnets hold the load balancer and the NAT gateways; private subnets hold instances and
 databases. Each private subnet routes out through the NAT gateway of its own zone by default,
 so losing one zone does not cut the others off.
+
+The VPC's default security group is adopted and emptied (nothing should rely on it), and every
+flow is logged to a CloudWatch log group encrypted with a key of the region: after an incident,
+the flow logs say what talked to what.
 """
 
 from __future__ import annotations
@@ -15,10 +19,14 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.common import home_provider, invoke_opts
+from components.aws.common import Account, customer_key, home_provider, invoke_opts
 from components.base import DrSettings, invalid, raise_problems
 
 NatMode = Literal["per-az", "single"]
+
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+                      1827, 2192, 2557, 2922, 3288, 3653)
+"""The retentions CloudWatch Logs accepts."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,8 @@ class NetworkArgs:
     """Zones to spread over: 3 by default so a zone failure leaves two; at least 2."""
     nat_gateways: NatMode = "per-az"
     """``per-az`` (production: no cross-zone dependency) or ``single`` (cheaper, one zone)."""
+    flow_log_retention_days: int = 365
+    """Keep VPC flow logs this long: a year covers most audit and incident look-backs."""
 
     def __post_init__(self) -> None:
         problems = []
@@ -47,6 +57,10 @@ class NetworkArgs:
         if self.nat_gateways not in ("per-az", "single"):
             problems.append(invalid("NetworkArgs.nat_gateways", self.nat_gateways,
                                     "allowed: per-az, single"))
+        if self.flow_log_retention_days not in LOG_RETENTION_DAYS:
+            problems.append(invalid("NetworkArgs.flow_log_retention_days",
+                                    self.flow_log_retention_days, "allowed: a CloudWatch Logs "
+                                    f"retention: {', '.join(map(str, LOG_RETENTION_DAYS))}"))
         raise_problems(problems)
 
     def subnet_cidrs(self) -> tuple[list[str], list[str]]:
@@ -80,6 +94,11 @@ class Network(pulumi.ComponentResource):
         self.vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=args.cidr_block,
                                enable_dns_support=True, enable_dns_hostnames=True,
                                tags={**tags, "Name": name}, opts=child)
+        # Adopted with no rules: AWS then removes the default allow-all rules.
+        aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=self.vpc.id,
+                                     tags={**tags, "Name": f"{name}-default (unused)"},
+                                     opts=child)
+        self.flow_logs = self._flow_logs(name, settings, args, provider)
         gateway = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=self.vpc.id,
                                           tags={**tags, "Name": name}, opts=child)
         public_table = aws.ec2.RouteTable(
@@ -128,6 +147,46 @@ class Network(pulumi.ComponentResource):
             "public_subnet_ids": self.refs.public_subnet_ids,
             "private_subnet_ids": self.refs.private_subnet_ids,
         })
+
+    def _flow_logs(self, name: str, settings: DrSettings, args: NetworkArgs,
+                   provider: aws.Provider) -> aws.cloudwatch.LogGroup:
+        """Every flow of the VPC, to an encrypted log group, through a role that may write
+        only there."""
+        tags = settings.all_tags
+        child = pulumi.ResourceOptions(parent=self)
+        account = Account(provider)
+        group_name = f"/drkit/vpc-flow-logs/{name}"
+        key = customer_key(f"{name}-flow-logs-key", settings, f"{name} VPC flow logs", self,
+                           provider, services=[], log_groups=[group_name])
+        group = aws.cloudwatch.LogGroup(
+            f"{name}-flow-logs", name=group_name, kms_key_id=key.arn,
+            retention_in_days=args.flow_log_retention_days, tags=tags,
+            opts=settings.stateful(self))
+        role = aws.iam.Role(
+            f"{name}-flow-logs", description=f"VPC flow logs of {name}", tags=tags, opts=child,
+            assume_role_policy=pulumi.Output.json_dumps({
+                "Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": "sts:AssumeRole",
+                    "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                    # Only flow logs of this account and region (confused deputy).
+                    "Condition": {
+                        "StringEquals": {"aws:SourceAccount": account.id},
+                        "ArnLike": {"aws:SourceArn": account.arn("ec2", "vpc-flow-log/*")}}}]}))
+        policy = aws.iam.RolePolicy(
+            f"{name}-flow-logs", role=role.id, opts=child,
+            policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": [
+                {"Sid": "WriteTheFlowLogGroup", "Effect": "Allow",
+                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents",
+                            "logs:DescribeLogStreams"],
+                 "Resource": [group.arn, pulumi.Output.concat(group.arn, ":*")]},
+                {"Sid": "FindTheGroup", "Effect": "Allow", "Action": ["logs:DescribeLogGroups"],
+                 "Resource": [account.arn("logs", "log-group:*")]}]}))
+        aws.ec2.FlowLog(
+            f"{name}-flow-logs", vpc_id=self.vpc.id, traffic_type="ALL",
+            log_destination_type="cloud-watch-logs", log_destination=group.arn,
+            iam_role_arn=role.arn, tags={**tags, "Name": name},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]))
+        return group
 
 
 def _zone(names: list[str], index: int) -> str:

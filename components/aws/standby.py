@@ -97,7 +97,9 @@ class StandbyTier(pulumi.ComponentResource):
         self.load_balancer = aws.lb.LoadBalancer(
             f"{name}-alb", load_balancer_type="application", internal=False,
             subnets=net.public_subnet_ids, security_groups=[alb_sg.id],
-            drop_invalid_header_fields=True, tags=tags, opts=child)
+            drop_invalid_header_fields=True,
+            # Deleting the entry point of a region is an outage: as protected as the data.
+            enable_deletion_protection=settings.protected, tags=tags, opts=child)
         self.target_group = aws.lb.TargetGroup(
             f"{name}-tg", port=args.app_port, protocol="HTTP", target_type="instance",
             vpc_id=net.vpc_id, deregistration_delay=30,
