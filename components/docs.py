@@ -36,7 +36,7 @@ class Component:
 
 
 def _first_line(doc: str | None) -> str:
-    return (doc or "").strip().split("\n\n")[0].replace("\n", " ")
+    return " ".join((doc or "").strip().split("\n\n")[0].split())
 
 
 def _fields(node: ast.ClassDef) -> list[Field]:
