@@ -5,11 +5,10 @@ resource is registered."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from component_programs import Harness, WriteProgram, only
 
 from components.aws.backup import schedule
 from components.base import Capacity, backup_interval_hours, standby_capacity
@@ -42,16 +41,9 @@ refs = NetworkRefs(vpc_id="vpc-1", cidr_block="10.0.0.0/16",
                    private_subnet_ids=["subnet-a", "subnet-b", "subnet-c"])
 SOURCE_ARN = "arn:aws:rds:eu-west-1:123456789012:db:shop-db-eu-west-1"
 
-
-def attempt(build):
-    try:
-        build()
-    except ConfigError as error:
-        pulumi.export("error", str(error))
 """
 
 PROVIDER = "pulumi:providers:aws"
-WriteProgram = Callable[..., Path]  # the write_program fixture of conftest.py
 
 
 def intent_config(role: str = "primary", tier: str = "warm-standby", rpo: str = "15m",
@@ -63,25 +55,18 @@ def intent_config(role: str = "primary", tier: str = "warm-standby", rpo: str = 
             **{f"drkit:{k}": v for k, v in extra.items()}}
 
 
-def run(write_program: WriteProgram, body: str, **config: Any) -> StackRun:
-    return run_stack(write_program(PREAMBLE + body, intent_config(**config)), "test")
+HARNESS = Harness(PREAMBLE, PROVIDER, intent_config)
+run = HARNESS.run
+rejected = HARNESS.rejected
+explicit_providers_only = HARNESS.explicit_providers_only
 
 
-def only(result: StackRun, token: str) -> Resource:
-    (resource,) = result.of_type(token)
-    return resource
 
 
-def rejected(write_program: WriteProgram, build: str, **config: Any) -> str:
-    """The ConfigError message of ``build`` (an expression); asserts nothing was registered."""
-    result = run(write_program, f"attempt(lambda: {build})\n", **config)
-    assert {r.type for r in result.resources} <= {PROVIDER}, "registered before validating"
-    return str(result.outputs["error"])
 
 
-def explicit_providers_only(result: StackRun) -> None:
-    assert [r.name for r in result.resources
-            if r.custom and not r.read and r.type != PROVIDER and r.provider is None] == []
+
+
 
 
 def key_statements(key: Resource) -> dict[str, dict[str, Any]]:

@@ -3,18 +3,16 @@ with a ConfigError naming the input, before any resource is registered."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from component_programs import Harness, WriteProgram, only
 
 from components.gcp.bucket import replication_rpo
 from components.gcp.common import label
 from components.gcp.database import DATABASE_FLAGS, database_flags, default_backup_location
 from components.gcp.entry import capacity_scalers
 from drkit.engine.model import Resource, StackRun
-from drkit.engine.runner import run_stack
 from drkit.intent import Tier
 
 PREAMBLE = """\
@@ -41,16 +39,9 @@ GROUP = "https://www.googleapis.com/compute/v1/projects/shop-dr/regions/{}/insta
 backends = dict(primary=RegionalBackend("europe-west1", GROUP.format("europe-west1")),
                 secondary=RegionalBackend("europe-west4", GROUP.format("europe-west4")))
 
-
-def attempt(build):
-    try:
-        build()
-    except ConfigError as error:
-        pulumi.export("error", str(error))
 """
 
 PROVIDER = "pulumi:providers:gcp"
-WriteProgram = Callable[..., Path]  # the write_program fixture of conftest.py
 
 
 def intent_config(role: str = "primary", tier: str = "warm-standby", rpo: str = "15m",
@@ -64,25 +55,18 @@ def intent_config(role: str = "primary", tier: str = "warm-standby", rpo: str = 
             **{f"drkit:{k}": v for k, v in extra.items()}}
 
 
-def run(write_program: WriteProgram, body: str, **config: Any) -> StackRun:
-    return run_stack(write_program(PREAMBLE + body, intent_config(**config)), "test")
+HARNESS = Harness(PREAMBLE, PROVIDER, intent_config)
+run = HARNESS.run
+rejected = HARNESS.rejected
+explicit_providers_only = HARNESS.explicit_providers_only
 
 
-def only(result: StackRun, token: str) -> Resource:
-    (resource,) = result.of_type(token)
-    return resource
 
 
-def rejected(write_program: WriteProgram, build: str, **config: Any) -> str:
-    """The ConfigError message of ``build`` (an expression); asserts nothing was registered."""
-    result = run(write_program, f"attempt(lambda: {build})\n", **config)
-    assert {r.type for r in result.resources} <= {PROVIDER}, "registered before validating"
-    return str(result.outputs["error"])
 
 
-def explicit_providers_only(result: StackRun) -> None:
-    assert [r.name for r in result.resources
-            if r.custom and not r.read and r.type != PROVIDER and r.provider is None] == []
+
+
 
 
 def by_name(result: StackRun, token: str) -> dict[str, Resource]:
