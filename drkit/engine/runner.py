@@ -87,7 +87,7 @@ class _Attempt:
 
 class _LogCollector(logging.Handler):
     def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
+        super().__init__(logging.WARNING)
         self.errors: list[str] = []
         self.warnings: list[str] = []
 
@@ -102,7 +102,7 @@ def _run_once(project: Project, stack: str, resolver: Any) -> _Attempt:
     config = project.stack_config(stack)
     recorder = Recorder(config.values, resolver)
     log = _LogCollector()
-    logger = logging.Logger(f"drkit.program.{stack}")
+    logger = logging.Logger(f"drkit.program.{stack}", logging.WARNING)  # errors, warnings only
     logger.addHandler(log)
     loop = asyncio.new_event_loop()
     # Tasks of an abandoned attempt fail with MissingStackReference; asyncio would print each.
