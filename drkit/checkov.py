@@ -356,7 +356,8 @@ class CheckovChecker:
             seen.update(one.checks)
         return [RuleInfo(id=check_id, name=name, title=name,
                          severity=_severity(None, self.options.enforcement(check_id)),
-                         source=SOURCE) for check_id, name in sorted(seen.items())]
+                         source=SOURCE, enforcement=self.options.enforcement(check_id))
+                for check_id, name in sorted(seen.items())]
 
     def check(self, stacks: Sequence[Any]) -> dict[str, Any]:
         """``stacks``: :class:`drkit.check.CheckedStack` objects."""

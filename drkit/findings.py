@@ -82,6 +82,8 @@ class RuleInfo:
     source: str = "drkit"
     remediation: str | None = None
     help_uri: str | None = None
+    enforcement: Enforcement = Enforcement.MANDATORY
+    """The level its violations get in this run (SARIF's default level)."""
 
 
 @dataclass

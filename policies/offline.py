@@ -71,7 +71,8 @@ class DrkitRules:
 
     def rules(self) -> list[RuleInfo]:
         return [RuleInfo(id=r.id, name=r.name, title=r.title, severity=r.severity,
-                         source=SOURCE, remediation=r.remediation) for r in self.active]
+                         source=SOURCE, remediation=r.remediation,
+                         enforcement=self.settings[r.name].enforcement) for r in self.active]
 
     def check(self, stacks: Sequence[CheckedStack]) -> dict[str, CheckResult]:
         prepared = [_Stack(s, Intent.of(s.intent) if s.intent else Intent(),

@@ -197,3 +197,15 @@ def test_app_rules_pair_stacks_of_one_project_only(tmp_path: Path) -> None:
     app_findings = [f for f in together.findings if f.rule == "DR-APP-001"]
     assert app_findings and {f.stack for f in app_findings} == {"primary"}
     assert all("::twin::" not in (f.urn or "") for f in app_findings)
+
+
+def test_sarif_default_levels_follow_enforcement(capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path) -> None:
+    config = tmp_path / "pack.json"
+    config.write_text(json.dumps({"rds-multi-az": "advisory"}))
+    check(capsys, BROKEN / "single-az-db", "--policy-pack-config", config, "--format", "sarif",
+          "-o", tmp_path / "out.sarif")
+    driver = json.loads((tmp_path / "out.sarif").read_text())["runs"][0]["tool"]["driver"]
+    levels = {r["id"]: r["defaultConfiguration"]["level"] for r in driver["rules"]}
+    assert levels["DR-AWS-001"] == "warning"
+    assert levels["DR-AWS-003"] == "error"

@@ -59,7 +59,7 @@ def _rule(rule: RuleInfo) -> dict[str, Any]:
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.title},
         "help": {"text": help_text, "markdown": f"**{rule.title}**\n\nFix: {help_text}"},
-        "defaultConfiguration": {"level": "error"},
+        "defaultConfiguration": {"level": _LEVELS[rule.enforcement]},
         "properties": {"tags": [rule.source, "disaster-recovery"],
                        "severity": rule.severity.value},
     }
