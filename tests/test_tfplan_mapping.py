@@ -4,6 +4,7 @@ right where checkov looks."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import yaml
@@ -20,8 +21,11 @@ def test_aws_mapping_matches_the_curated_types_and_the_sdk() -> None:
 
 
 def test_gcp_mapping_matches_the_bridge_metadata() -> None:
-    if not generate.GCP_METADATA.exists():  # ../shared sits beside the project, in CI too
-        pytest.skip(f"{generate.GCP_METADATA} not present")
+    if not generate.GCP_METADATA.exists():
+        # CI always has ../shared beside the clone: there a missing reference is a failure.
+        # Elsewhere (a fork without the reference data) the vendored file cannot be re-derived.
+        assert not os.environ.get("CI"), f"{generate.GCP_METADATA} missing in CI"
+        pytest.skip(f"{generate.GCP_METADATA} not present outside CI: cannot re-derive")
     expected = generate.dump(generate.gcp_mapping(generate.GCP_METADATA))
     assert generate.GCP_JSON.read_text() == expected, f"stale: run {REGENERATE}"
 
