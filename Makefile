@@ -32,7 +32,8 @@ demo: setup
 
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/mypy drkit components policies
+	$(BIN)/mypy drkit drkit_core components policies
+	$(BIN)/lint-imports
 	@# Each template is its own program (its own __main__): check them one at a time.
 	@for dir in stacks/*/; do echo "mypy $$dir"; $(BIN)/mypy $$dir || exit 1; done
 

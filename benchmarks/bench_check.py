@@ -29,10 +29,10 @@ from pulumi.runtime import mocks, settings
 from pulumi.runtime.stack import run_pulumi_func
 
 from drkit.check import CheckedStack, check, intent_of, repo_root
+from drkit.checkers.rules import DrkitRules
 from drkit.engine.runner import Engine
-from drkit.project import Project
 from drkit.report import render
-from policies.offline import DrkitRules
+from drkit_core.project import Project
 
 UNIT = 10
 PROGRAM = '''\

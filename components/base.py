@@ -1,7 +1,7 @@
 """Inputs shared by every drkit component, on any cloud, and the rules every tier follows.
 
 Every component takes ``(name, settings: DrSettings, args: <Component>Args, opts)``. The
-settings carry the stack's :class:`~drkit.intent.DrIntent`, the tags and the protection flag,
+settings carry the stack's :class:`~drkit_core.intent.DrIntent`, the tags and the protection flag,
 so those look the same everywhere. The two rules that turn an intent into sizes also live here,
 once: :func:`standby_capacity` (how much compute a region runs) and
 :func:`backup_interval_hours` (how often to back up to meet the RPO).
@@ -15,18 +15,39 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+from pulumi.runtime import config as runtime_config
 
-from drkit.errors import ConfigError
-from drkit.intent import DrIntent, Role, Tier
+from drkit_core import errors
+from drkit_core.errors import invalid
+from drkit_core.intent import DrIntent, Role, Tier, namespace_values
 
 WARM_STANDBY_FRACTION = 0.5
 """Share of full capacity a warm standby runs. Half keeps the standby able to take real traffic
 at once (REL13: RTO minutes) while it scales out, for half the steady cost."""
 
 
-def invalid(where: str, value: Any, allowed: str) -> str:
-    """One problem line: the input, the value given and what is allowed."""
-    return f"{where}: {value!r} is not valid; {allowed}"
+__all__ = ["ConfigError", "invalid"]
+
+
+class ConfigError(errors.ConfigError, pulumi.RunError):
+    """Invalid stack config or component input. A ``pulumi.RunError`` too, so a real
+    ``pulumi up`` prints the message without a traceback, as drkit does."""
+
+
+def config_values(namespace: str) -> dict[str, str]:
+    """Every ``namespace:key`` value of the running program's stack config, without the
+    prefix (the language host's config, else ``PULUMI_CONFIG``, as ``pulumi.Config`` reads)."""
+    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    return namespace_values(merged, namespace)
+
+
+def load_intent() -> DrIntent:
+    """The running stack's complete ``drkit:`` intent; call it first, so a config mistake
+    fails before any resource exists."""
+    try:
+        return DrIntent.from_config(config_values("drkit"))
+    except errors.ConfigError as error:
+        raise ConfigError(error.problems) from None
 
 
 def raise_problems(problems: list[str]) -> None:

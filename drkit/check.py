@@ -1,71 +1,27 @@
 """``drkit check``: run stacks offline and judge them, as ``pulumi preview --policy-pack`` would.
 
-Stacks are run by the offline engine, then handed to each :class:`Checker` (drkit's rules
-today; checkov's findings can be added as a second checker). Every checker reports
-:class:`~drkit.findings.Finding`\\ s per stack; the :class:`~drkit.findings.Report` merges them.
+Stacks are run by the offline engine, then handed to each :class:`~drkit.checkers.Checker`
+(drkit's rules, checkov). Every checker reports findings per stack; the report merges them.
 Checkers see all stacks of one call at once, so drkit's app rules can judge the stacks of one
 app together (CrossGuard cannot: it sees one stack).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
 
-from drkit.engine.model import StackRun
+from drkit.checkers import Checker
 from drkit.engine.runner import Engine
-from drkit.errors import DrkitError, ProjectError
-from drkit.findings import Finding, Report, RuleInfo, StackReport
-from drkit.intent import NAMESPACE, DrIntent
-from drkit.project import Project
+from drkit_core.errors import DrkitError, ProjectError
+from drkit_core.findings import Report, RuleInfo, StackReport
+from drkit_core.graph import CheckedStack, StackRun
+from drkit_core.intent import Intent, namespace_values
+from drkit_core.project import Project
 
 
 class PolicyConfigError(DrkitError):
     """The --policy-pack-config file is invalid."""
-
-
-@dataclass(frozen=True)
-class CheckedStack:
-    """One stack's offline run, with what checkers need to know about it."""
-
-    project: Project
-    run: StackRun
-    intent: DrIntent | None
-    repo_root: Path
-
-    @property
-    def key(self) -> str:
-        return f"{self.project.name}/{self.run.stack}"
-
-    def relative(self, path: str | Path) -> str:
-        """A path as SARIF and people want it: relative to the repository when inside it."""
-        resolved = Path(path).resolve()
-        if resolved.is_relative_to(self.repo_root):
-            return resolved.relative_to(self.repo_root).as_posix()
-        return resolved.as_posix()
-
-
-@dataclass
-class CheckResult:
-    """What one checker found on one stack."""
-
-    findings: list[Finding] = field(default_factory=list)
-    checks_run: int = 0
-    rules_run: list[str] = field(default_factory=list)
-
-
-class Checker(Protocol):
-    """A source of findings (drkit's rules; later checkov's checks)."""
-
-    def rules(self) -> list[RuleInfo]:
-        """Every rule this checker may report, enabled ones only."""
-        ...
-
-    def check(self, stacks: Sequence[CheckedStack]) -> Mapping[str, CheckResult]:
-        """Findings per stack (by :attr:`CheckedStack.key`)."""
-        ...
 
 
 def run_stacks(project_dirs: Sequence[str | Path], stacks: Sequence[str] = ()
@@ -92,11 +48,10 @@ def run_stacks(project_dirs: Sequence[str | Path], stacks: Sequence[str] = ()
     return checked
 
 
-def intent_of(run: StackRun) -> DrIntent | None:
-    """The stack's ``drkit:`` intent; None for programs that never heard of drkit."""
-    prefix = NAMESPACE + ":"
-    values = {k[len(prefix):]: v for k, v in run.config.items() if k.startswith(prefix)}
-    return DrIntent.from_config(values) if values else None
+def intent_of(run: StackRun) -> Intent:
+    """What the stack's ``drkit:`` config declares (every key optional: rules fall back to
+    their config for the rest)."""
+    return Intent.from_config(namespace_values(run.config))
 
 
 def repo_root(start: Path) -> Path:
@@ -110,7 +65,7 @@ def repo_root(start: Path) -> Path:
 def check(stacks: Sequence[CheckedStack], checkers: Sequence[Checker]) -> Report:
     """Run every checker over the stacks and merge their findings per stack."""
     reports = {s.key: StackReport(stack=s.run.stack, project=s.project.name,
-                                  resources=_managed(s.run),
+                                  resources=len(s.run.managed),
                                   config_file=s.relative(s.project.stack_file(s.run.stack)))
                for s in stacks}
     rules: dict[str, RuleInfo] = {}
@@ -126,8 +81,3 @@ def check(stacks: Sequence[CheckedStack], checkers: Sequence[Checker]) -> Report
     names = sorted({s.project.name for s in stacks})
     return Report(project=", ".join(names), stacks=list(reports.values()),
                   rules=sorted(rules.values(), key=lambda r: r.id))
-
-
-def _managed(run: StackRun) -> int:
-    return sum(1 for r in run.resources if r.custom and not r.read
-               and not r.type.startswith("pulumi:providers:"))

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from drkit.commands import check, export, inventory
-from drkit.errors import DrkitError
+from drkit_core.errors import DrkitError
 
 COMMANDS = (inventory, check, export)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from drkit.engine.model import Resource, StackRun
+from drkit_core.graph import Resource, StackRun
 
 
 def to_json(run: StackRun) -> str:

@@ -12,20 +12,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi_policy as pp
+from pulumi.runtime import config as runtime_config
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
-from drkit.findings import Enforcement, Severity
-from policies.model import (
-    Context,
-    Intent,
-    ResourceView,
-    Rule,
-    Scope,
-    Violation,
-    evaluate_resource,
-    evaluate_stack,
-    region_of,
-)
+from drkit_core.errors import DrkitError
+from drkit_core.findings import Enforcement, Severity
+from drkit_core.intent import Intent, namespace_values
+from drkit_core.regions import resource_region
+from policies.model import ResourceView, Rule, Scope, Violation, evaluate
 from policies.registry import pack_rules
 
 PACK_NAME = "drkit-dr"
@@ -49,23 +43,13 @@ def plain(value: Any) -> Any:
 
 
 def stack_intent() -> Intent:
-    """The stack's ``drkit:`` intent, from the config the CLI hands the analyzer."""
-    from drkit.errors import DrkitError
-    from drkit.intent import DrIntent, read_namespace
-
-    values = read_namespace()
-    if not values:
-        return Intent()
+    """What the stack's ``drkit:`` config declares, from the config the CLI hands the
+    analyzer (the language host's variable, as ``pulumi.Config`` reads it)."""
+    config = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     try:
-        return Intent.of(DrIntent.from_config(values))
+        return Intent.from_config(namespace_values(config))
     except DrkitError:
         return Intent()  # the program itself reports an invalid drkit: config
-
-
-def _context(rule: Rule, config: Mapping[str, Any],
-             resources: Sequence[ResourceView] = ()) -> Context:
-    merged = {**rule.defaults(), **config}
-    return Context(config=merged, intent=stack_intent().with_config(merged), resources=resources)
 
 
 def _report(found: list[Violation], report: pp.ReportViolation, stack: bool) -> None:
@@ -83,7 +67,8 @@ def _view(type_: str, name: str, urn: str, props: Any, provider: Any,
     provider_props = plain(provider.props) if provider is not None else None
     deps = {key: [r.urn for r in value] for key, value in (dependencies or {}).items()}
     return ResourceView(type=type_, name=name, urn=urn, props=raw,
-                        region=region_of(raw, provider_props), property_dependencies=deps)
+                        region=resource_region(raw, (provider_props or {}).get("region")),
+                        property_dependencies=deps)
 
 
 def resource_policy(rule: Rule) -> pp.ResourceValidationPolicy:
@@ -91,7 +76,7 @@ def resource_policy(rule: Rule) -> pp.ResourceValidationPolicy:
         if not rule.applies_to(args.resource_type):
             return
         view = _view(args.resource_type, args.name, args.urn, args.props, args.provider)
-        _report(evaluate_resource(rule, view, _context(rule, args.get_config())), report, False)
+        _report(evaluate(rule, view, args.get_config(), stack_intent()), report, False)
 
     return pp.ResourceValidationPolicy(name=rule.name, description=rule.title, validate=validate,
                                        **_metadata(rule))
@@ -101,7 +86,7 @@ def stack_policy(rule: Rule) -> pp.StackValidationPolicy:
     def validate(args: pp.StackValidationArgs, report: pp.ReportViolation) -> None:
         views = [_view(r.resource_type, r.name, r.urn, r.props, r.provider,
                        r.property_dependencies) for r in args.resources]
-        _report(evaluate_stack(rule, _context(rule, args.get_config(), views)), report, True)
+        _report(evaluate(rule, views, args.get_config(), stack_intent()), report, True)
 
     return pp.StackValidationPolicy(name=rule.name, description=rule.title, validate=validate,
                                     **_metadata(rule))

@@ -1,8 +1,10 @@
 """The rule model: what a rule is, what it sees, and how unknown values are handled.
 
-A rule is written once and consumed by the CrossGuard pack (:mod:`policies.crossguard`), the
-offline checker (:mod:`drkit.check`) and checkov adapters. So this module, and every rule module,
-imports only the standard library, pyyaml and ``drkit.regions`` / ``drkit.findings``: no pulumi.
+A rule is written once and run by :func:`evaluate`, the one function every consumer calls: the
+CrossGuard pack (:mod:`policies.crossguard`), the offline checker (:mod:`drkit.checkers.rules`),
+drkit's checkov checks (:mod:`policies.checkov.adapter`) and the tests. So this module, and every
+rule module, imports only the standard library and :mod:`drkit_core`: no pulumi (checkov's
+virtualenv imports them too).
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, cast
 
-from drkit import regions
-from drkit.findings import Enforcement, Severity
+from drkit_core.durations import parse_duration
+from drkit_core.errors import DrkitError
+from drkit_core.findings import Enforcement, Severity
+from drkit_core.intent import Intent, Role, Tier
+from drkit_core.wire import SECRET_PLACEHOLDER
 
 UNKNOWNS = frozenset({
     "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",  # boolean
@@ -25,13 +30,6 @@ UNKNOWNS = frozenset({
     "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # object
 })
 """CrossGuard's sentinels for values not known during a preview (pulumi_policy.proxy)."""
-
-SECRET_PLACEHOLDER = "drkit-offline-secret"
-"""What the offline engine gives a program for a ``secure:`` config value (drkit.project)."""
-
-TIERS = ("backup-restore", "pilot-light", "warm-standby", "active-active")
-"""drkit.intent.Tier values, cheapest first (tests/test_rules_model.py keeps them in step)."""
-
 
 class Scope(StrEnum):
     RESOURCE = "resource"
@@ -100,58 +98,20 @@ def check_known(value: Any, where: str) -> Any:
     return value
 
 
-def is_true(value: Any) -> bool:
-    """Booleans may arrive as strings (provider inputs, config)."""
-    return value is True or (isinstance(value, str) and value.lower() == "true")
-
-
-@dataclass(frozen=True)
-class Intent:
-    """The DR intent a rule reads: the stack's ``drkit:`` config, else the rule's config."""
-
-    app: str | None = None
-    role: str | None = None
-    tier: str | None = None
-    rpo_seconds: int | None = None
-    residency: frozenset[str] | None = None
-    regions: tuple[str, str] | None = None
-    """(primary, secondary) regions."""
-    cloud: str | None = None
-    """``aws`` or ``gcp`` (from ``drkit:regions``); None for programs without drkit config."""
-
-    def tier_above(self, tier: str) -> bool | None:
-        if self.tier not in TIERS:
-            return None
-        return TIERS.index(self.tier) > TIERS.index(tier)
-
-    @classmethod
-    def of(cls, intent: Any) -> Intent:
-        """From a validated :class:`drkit.intent.DrIntent` (read by attribute: no import)."""
-        return cls(app=intent.app, role=str(intent.role), tier=str(intent.tier),
-                   rpo_seconds=intent.rpo_seconds, residency=frozenset(intent.residency),
-                   regions=(intent.regions.primary, intent.regions.secondary),
-                   cloud=str(intent.cloud))
-
-    def with_config(self, config: Mapping[str, Any]) -> Intent:
-        """Fill what the stack does not say from the rule's config (``role``, ``tier``, ``rpo``),
-        so rules also judge programs that never heard of drkit."""
-        rpo = self.rpo_seconds
-        if rpo is None and config.get("rpo"):
-            from drkit.intent import parse_duration  # the one duration syntax
-
-            rpo = parse_duration(str(config["rpo"]))
-        return replace(self, role=self.role or config.get("role"),
-                       tier=self.tier or config.get("tier"), rpo_seconds=rpo)
-
-
-def region_of(props: Mapping[str, Any], provider_props: Mapping[str, Any] | None) -> str | None:
-    """A resource's own ``region``/``location``/``zone`` input, else its provider's region
-    (the offline engine's rule, drkit.engine.recorder, for CrossGuard's view of a resource)."""
-    own = regions.own_region(props)
-    if own:
-        return own
-    region = (provider_props or {}).get("region")
-    return region if isinstance(region, str) and region else None
+def completed(intent: Intent, config: Mapping[str, Any]) -> Intent:
+    """The intent a rule reads: what the stack declares, the rest from the rule's config
+    (``role``, ``tier``, ``rpo``, ``jurisdictions``), so rules also judge programs that never
+    heard of drkit."""
+    rpo = intent.rpo_seconds
+    if rpo is None and config.get("rpo"):
+        rpo = parse_duration(str(config["rpo"]))
+    residency = intent.residency
+    if residency is None and config.get("jurisdictions"):
+        residency = frozenset(str(j).lower() for j in config["jurisdictions"])
+    return replace(intent,
+                   role=intent.role or (Role(config["role"]) if config.get("role") else None),
+                   tier=intent.tier or (Tier(config["tier"]) if config.get("tier") else None),
+                   rpo_seconds=rpo, residency=residency)
 
 
 @dataclass(frozen=True)
@@ -160,6 +120,7 @@ class Context:
 
     config: Mapping[str, Any]
     intent: Intent = field(default_factory=Intent)
+    """The stack's intent, completed from the rule's config (:func:`completed`)."""
     resources: Sequence[ResourceView] = ()
     """Stack rules: every resource of the stack."""
     stacks: Mapping[str, Sequence[ResourceView]] = field(default_factory=dict)
@@ -205,8 +166,43 @@ class Rule:
         return "*" in self.types or token in self.types
 
 
-def evaluate_resource(rule: Rule, view: ResourceView, ctx: Context) -> list[Violation]:
-    """Run a resource rule; messages reported before an unknown value are kept (as CrossGuard)."""
+Subject = ResourceView | Sequence[ResourceView] | Mapping[str, Sequence[ResourceView]]
+"""What a rule judges: one resource (resource rules), a stack's resources (stack rules), or
+each stack's resources by role (app rules)."""
+
+
+class RuleInputError(DrkitError):
+    """A rule met an input of a type no provider accepts (``backupRetentionPeriod: "seven"``)."""
+
+
+def evaluate(rule: Rule, subject: Subject, config: Mapping[str, Any] | None = None,
+             intent: Intent | None = None) -> list[Violation]:
+    """Run one rule on ``subject``: the one way every consumer (the CrossGuard pack, the
+    offline checker, the checkov adapter, tests) runs a rule.
+
+    ``config`` overrides the rule's defaults; ``intent`` (what the stack declares) is completed
+    from the config. Messages reported before a value turned out unknown are kept, as
+    CrossGuard keeps them.
+    """
+    merged = {**rule.defaults(), **(config or {})}
+    ctx = Context(config=merged, intent=completed(intent or Intent(), merged))
+    try:
+        if rule.scope is Scope.RESOURCE:
+            assert isinstance(subject, ResourceView), f"{rule.id} judges one resource"
+            return _resource(rule, subject, ctx)
+        if rule.scope is Scope.APP:
+            assert isinstance(subject, Mapping), f"{rule.id} judges stacks by role"
+            return _stack(rule, replace(ctx, stacks=subject))
+        views = [subject] if isinstance(subject, ResourceView) else list(
+            cast(Sequence[ResourceView], subject))
+        return _stack(rule, replace(ctx, resources=views))
+    except (TypeError, ValueError) as error:
+        where = subject.label if isinstance(subject, ResourceView) else "a resource"
+        raise RuleInputError(f"{rule.id} {rule.name}: cannot judge {where}: an input has a "
+                             f"value of the wrong type ({error})") from None
+
+
+def _resource(rule: Rule, view: ResourceView, ctx: Context) -> list[Violation]:
     found: list[Violation] = []
     try:
         for message in cast(ResourceCheck, rule.check)(view, ctx):
@@ -216,7 +212,7 @@ def evaluate_resource(rule: Rule, view: ResourceView, ctx: Context) -> list[Viol
     return found
 
 
-def evaluate_stack(rule: Rule, ctx: Context) -> list[Violation]:
+def _stack(rule: Rule, ctx: Context) -> list[Violation]:
     found: list[Violation] = []
     try:
         found.extend(cast(StackCheck, rule.check)(ctx))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drkit.findings import Enforcement
+from drkit_core.findings import Enforcement
 from policies.model import Rule
 
 PACK_DEFAULT = Enforcement.MANDATORY

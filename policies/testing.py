@@ -8,15 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from policies.model import (
-    Context,
-    Intent,
-    ResourceView,
-    Scope,
-    Violation,
-    evaluate_resource,
-    evaluate_stack,
-)
+from drkit_core.intent import Intent
+from policies import model
+from policies.model import ResourceView, Violation
 from policies.registry import by_id
 
 
@@ -28,20 +22,15 @@ def view(type_: str, name: str = "pass", region: str | None = "eu-west-1", /, *,
                         region=region, property_dependencies=dict(deps or {}))
 
 
-def evaluate(rule_id: str, subject: ResourceView | Sequence[ResourceView] | None = None,
+def evaluate(rule_id: str, subject: model.Subject | None = None,
              config: Mapping[str, Any] | None = None, intent: Intent | None = None,
              stacks: Mapping[str, Sequence[ResourceView]] | None = None) -> list[Violation]:
-    """Run one rule as the checkers do: its config defaults under ``config``, the ``intent``
-    completed from config; a resource rule gets one view, a stack rule a list of them."""
+    """Run one rule by ID (:func:`policies.model.evaluate`): a resource rule gets one view,
+    a stack rule a list of them, an app rule ``stacks`` by role."""
     rule = by_id()[rule_id]
-    merged = {**rule.defaults(), **(config or {})}
-    resolved = (intent or Intent()).with_config(merged)
-    if rule.scope is Scope.RESOURCE:
-        assert isinstance(subject, ResourceView), f"{rule_id} judges one resource"
-        return evaluate_resource(rule, subject, Context(config=merged, intent=resolved))
-    resources = [subject] if isinstance(subject, ResourceView) else list(subject or [])
-    return evaluate_stack(rule, Context(config=merged, intent=resolved, resources=resources,
-                                        stacks=stacks or {}))
+    if stacks is not None:
+        subject = stacks
+    return model.evaluate(rule, subject if subject is not None else [], config, intent)
 
 
 def messages(found: list[Violation]) -> list[str]:

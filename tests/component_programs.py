@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drkit.engine.model import Resource, StackRun
 from drkit.engine.runner import run_stack
+from drkit_core.graph import Resource, StackRun
 
 WriteProgram = Callable[..., Path]  # the write_program fixture of conftest.py
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from drkit.engine.model import Resource, StackRun
+from drkit_core.graph import Resource, StackRun
 
 ROOT = Path(__file__).parent.parent
 

@@ -189,7 +189,7 @@ def test_app_rules_pair_stacks_of_one_project_only(tmp_path: Path) -> None:
     pulumi_yaml = twin / "Pulumi.yaml"
     pulumi_yaml.write_text(re.sub(r"(?m)^name: .*$", "name: twin", pulumi_yaml.read_text()))
     from drkit.check import check, run_stacks
-    from policies.offline import DrkitRules
+    from drkit.checkers.rules import DrkitRules
 
     alone = check(run_stacks([twin]), [DrkitRules()])
     assert not any(f.rule.startswith("DR-APP-") for f in alone.findings)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from drkit.check import check, run_stacks
-from drkit.checkov import CheckovChecker, CheckovOptions
+from drkit.checkers.checkov import CheckovChecker, CheckovOptions
+from drkit.checkers.rules import DrkitRules
 from drkit.cli import main
-from drkit.findings import Enforcement, Report
 from drkit.report import render
-from policies.offline import DrkitRules
+from drkit_core.findings import Enforcement, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 SINGLE_AZ = ROOT / "tests" / "fixtures" / "broken" / "single-az-db"

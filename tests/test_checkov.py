@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from drkit import checkov
 from drkit.check import run_stacks
+from drkit.checkers import checkov
 from drkit.engine.runner import run_stack
 from drkit.export.tfplan import PlanExport, export_plan
-from drkit.findings import Enforcement
+from drkit_core.findings import Enforcement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROGRAMS = FIXTURES / "programs"
+ROOT = Path(__file__).parent.parent
 HCL = FIXTURES / "hcl"
 Results = dict[str, dict[tuple[str, str], str]]
 """file -> (check ID, resource address) -> PASSED / FAILED."""
@@ -263,10 +265,27 @@ def test_missing_checkov_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> No
         checkov.find_checkov()
 
 
-def test_stack_residency_reaches_drkit_checks(exports: dict[str, PlanExport]) -> None:
-    export = exports["plain-aws"]
-    export.config["drkit:residency"] = '["eu", "ch"]'
-    try:
-        assert checkov._stack_env(export) == {"DRKIT_RESIDENCY": "eu,ch"}
-    finally:
-        del export.config["drkit:residency"]
+_TYPED_INTENT = """
+import os
+from drkit_core.intent import Intent
+from policies.checkov.adapter import intent_from_environment, run_rule
+from policies.registry import by_id
+from policies.testing import view
+os.environ["DRKIT_RESIDENCY"] = "eu, ch"
+assert intent_from_environment().residency == frozenset({"eu", "ch"})
+db = view("aws:rds/instance:Instance", "db", "us-east-1")
+rule = by_id()["DR-RES-001"]
+assert run_rule(rule, db)  # from the environment: us-east-1 is outside eu, ch
+assert run_rule(rule, db, Intent.from_config({"residency": "any"})) == []  # a typed intent
+print("ok")
+"""
+
+
+def test_drkit_checks_take_a_typed_intent() -> None:
+    """The adapter parses DRKIT_RESIDENCY with the one drkit:residency parser, and its callers
+    can hand it a typed intent instead (no environment-variable mini-format in between)."""
+    python = Path(checkov.find_checkov()).parent / "python"
+    done = subprocess.run([str(python), "-c", _TYPED_INTENT], capture_output=True, text=True,
+                          check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

@@ -55,8 +55,8 @@ def test_program_error_exits_2_with_location_and_no_traceback() -> None:
 def test_config_error_exits_2_naming_the_key(tmp_path: Path) -> None:
     (tmp_path / "Pulumi.yaml").write_text("name: app\nruntime: python\n")
     (tmp_path / "__main__.py").write_text(
-        "import pulumi_aws as aws\nfrom drkit.intent import DrIntent\n"
-        "intent = DrIntent.load()\naws.s3.Bucket('b')\n")
+        "import pulumi_aws as aws\nfrom components.base import load_intent\n"
+        "intent = load_intent()\naws.s3.Bucket('b')\n")
     (tmp_path / "Pulumi.prod.yaml").write_text(
         "config:\n  drkit:app: shop\n  drkit:role: primary\n  drkit:tier: gold\n"
         "  drkit:rpo: 15m\n  drkit:rto: 1h\n  drkit:residency: eu\n"

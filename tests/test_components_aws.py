@@ -12,10 +12,10 @@ from component_programs import Harness, WriteProgram, only
 
 from components.aws.backup import schedule
 from components.base import Capacity, backup_interval_hours, standby_capacity
-from drkit.engine.model import Resource, StackRun
 from drkit.engine.runner import run_stack
-from drkit.errors import ConfigError
-from drkit.intent import DrIntent
+from drkit_core.errors import ConfigError
+from drkit_core.graph import Resource, StackRun
+from drkit_core.intent import DrIntent
 
 PREAMBLE = """\
 import json
@@ -27,11 +27,11 @@ from components.aws.database import DatabaseArgs, ReplicatedDatabase
 from components.aws.failover import FailoverArgs, FailoverEntry, RegionalEndpoint
 from components.aws.network import Network, NetworkArgs, NetworkRefs
 from components.aws.standby import StandbyArgs, StandbyTier
-from components.base import Capacity, DrSettings
-from drkit.errors import ConfigError
-from drkit.intent import DrIntent
+from components.base import Capacity, DrSettings, load_intent
+from drkit_core.errors import ConfigError
+from drkit_core.intent import DrIntent
 
-intent = DrIntent.load()
+intent = load_intent()
 settings = DrSettings(intent)
 primary = aws.Provider("primary", region=intent.regions.primary)
 secondary = aws.Provider("secondary", region=intent.regions.secondary)
@@ -191,8 +191,8 @@ def test_network_single_nat(write_program: WriteProgram) -> None:
 
 @pytest.mark.parametrize(("build", "named"), [
     ("NetworkArgs(az_count=1)", "NetworkArgs.az_count: 1 is not valid; allowed: 2 to 6"),
-    ("NetworkArgs(cidr_block='10.0.0.0/8')", "NetworkArgs.cidr_block: '10.0.0.0/8'"),
-    ("NetworkArgs(nat_gateways='none')", "NetworkArgs.nat_gateways: 'none'"),
+    ("NetworkArgs(cidr_block='10.0.0.0/8')", 'NetworkArgs.cidr_block: "10.0.0.0/8"'),
+    ("NetworkArgs(nat_gateways='none')", 'NetworkArgs.nat_gateways: "none"'),
     ("NetworkArgs(flow_log_retention_days=100)", "NetworkArgs.flow_log_retention_days: 100"),
     ("Network('n', settings, NetworkArgs())", "Network: opts.provider: None"),
 ])
@@ -314,10 +314,10 @@ def test_protection_follows_the_intent(write_program: WriteProgram) -> None:
     ("DatabaseArgs(network=refs, backup_retention_days=3)", {},
      "DatabaseArgs.backup_retention_days: 3 is not valid; allowed: 7 to 35"),
     ("ReplicatedDatabase('db', settings, DatabaseArgs(network=refs), opts=home)",
-     {"role": "secondary"}, "DatabaseArgs.source_db_arn: None is not valid"),
+     {"role": "secondary"}, "DatabaseArgs.source_db_arn: null is not valid"),
     ("ReplicatedDatabase('db', settings, DatabaseArgs(network=refs, "
      "source_db_arn=SOURCE_ARN), opts=home)", {"role": "secondary", "tier": "backup-restore"},
-     "drkit:tier: 'backup-restore'"),
+     'drkit:tier: "backup-restore"'),
     ("ReplicatedDatabase('db', settings, DatabaseArgs(network=refs, "
      "source_db_arn=SOURCE_ARN), opts=home)", {}, "DatabaseArgs.source_db_arn"),
     ("DatabaseArgs(network=refs, monitoring_interval=45)", {},
@@ -325,13 +325,13 @@ def test_protection_follows_the_intent(write_program: WriteProgram) -> None:
     ("DatabaseArgs(network=refs, performance_insights_retention_days=30)", {},
      "DatabaseArgs.performance_insights_retention_days: 30 is not valid"),
     ("DatabaseArgs(network=refs, log_statement='everything')", {},
-     "DatabaseArgs.log_statement: 'everything' is not valid; allowed: none, ddl, mod, all"),
+     'DatabaseArgs.log_statement: "everything" is not valid; allowed: none, ddl, mod, all'),
     ("DatabaseArgs(network=refs, log_min_duration_ms=-5)", {},
      "DatabaseArgs.log_min_duration_ms: -5 is not valid"),
     ("DatabaseArgs(network=refs, engine_version='9.6')", {},
-     "DatabaseArgs.engine_version: '9.6' is not valid"),
+     'DatabaseArgs.engine_version: "9.6" is not valid'),
     ("DatabaseArgs(network=refs, engine_version='latest')", {},
-     "DatabaseArgs.engine_version: 'latest' is not valid"),
+     'DatabaseArgs.engine_version: "latest" is not valid'),
 ])
 def test_database_rejects_bad_args(write_program: WriteProgram, build: str,
                                    config: dict[str, str], named: str) -> None:
@@ -444,7 +444,7 @@ def test_replication_role_is_least_privilege(write_program: WriteProgram) -> Non
      "BucketArgs.noncurrent_version_days: 0 is not valid"),
     ("BucketArgs(replica_provider='eu-central-1')", {}, "BucketArgs.replica_provider"),
     ("ReplicatedBucket('d', settings, BucketArgs(replica_provider=primary), opts=home)",
-     {"role": "secondary"}, "drkit:role: 'secondary' is not valid; ReplicatedBucket belongs"),
+     {"role": "secondary"}, 'drkit:role: "secondary" is not valid; ReplicatedBucket belongs'),
     ("ReplicatedBucket('a' * 30, settings, BucketArgs(replica_provider=secondary), opts=home)",
      {}, "must fit in 63 characters"),
 ])
@@ -507,9 +507,9 @@ def test_standby_tier_serves_https_with_a_certificate(write_program: WriteProgra
 
 
 @pytest.mark.parametrize(("extra", "named"), [
-    (", health_check_path='healthz'", "StandbyArgs.health_check_path: 'healthz'"),
-    (", full_capacity=Capacity(3, 2, 4)", "StandbyArgs.full_capacity: (3, 2, 4)"),
-    (", certificate_arn='cert-1'", "StandbyArgs.certificate_arn: 'cert-1'"),
+    (", health_check_path='healthz'", 'StandbyArgs.health_check_path: "healthz"'),
+    (", full_capacity=Capacity(3, 2, 4)", "StandbyArgs.full_capacity: [3, 2, 4]"),
+    (", certificate_arn='cert-1'", 'StandbyArgs.certificate_arn: "cert-1"'),
 ])
 def test_standby_tier_rejects_bad_args(write_program: WriteProgram, extra: str,
                                        named: str) -> None:
@@ -560,7 +560,7 @@ def test_active_active_routes_by_latency(write_program: WriteProgram) -> None:
 @pytest.mark.parametrize(("extra", "named"), [
     ("request_interval=15", "FailoverArgs.request_interval: 15 is not valid; allowed: 10 or 30"),
     ("failure_threshold=11", "FailoverArgs.failure_threshold: 11 is not valid; allowed: 1 to 10"),
-    ("protocol='TCP'", "FailoverArgs.protocol: 'TCP'"),
+    ("protocol='TCP'", 'FailoverArgs.protocol: "TCP"'),
     ("zone_id='Z9'", "FailoverArgs.zone_name/zone_id"),
 ])
 def test_failover_rejects_bad_args(write_program: WriteProgram, extra: str, named: str) -> None:
@@ -571,7 +571,7 @@ def test_failover_rejects_bad_args(write_program: WriteProgram, extra: str, name
 
 def test_failover_domain_must_be_inside_the_zone(write_program: WriteProgram) -> None:
     source = FAILOVER_PROGRAM.format(extra="").replace("'shop.example.com'", "'shop.example.org'")
-    assert "FailoverArgs.domain: 'shop.example.org'" in rejected(
+    assert 'FailoverArgs.domain: "shop.example.org"' in rejected(
         write_program, source.strip(), role="global")
 
 
@@ -629,7 +629,7 @@ def test_backup_of_a_long_rpo_needs_no_continuous_rule(write_program: WriteProgr
      "BackupArgs.resource_arns: [] is not valid"),
     ("BackupArgs(replica_provider=secondary, resource_arns=[SOURCE_ARN], retention_days=0)",
      {}, "BackupArgs.retention_days: 0 is not valid"),
-    (BACKUP_PROGRAM.strip(), {"role": "secondary"}, "drkit:role: 'secondary' is not valid"),
+    (BACKUP_PROGRAM.strip(), {"role": "secondary"}, 'drkit:role: "secondary" is not valid'),
 ])
 def test_backup_rejects_bad_args(write_program: WriteProgram, build: str,
                                  config: dict[str, str], named: str) -> None:

@@ -12,22 +12,22 @@ from components.gcp.bucket import replication_rpo
 from components.gcp.common import label
 from components.gcp.database import DATABASE_FLAGS, database_flags, default_backup_location
 from components.gcp.entry import capacity_scalers
-from drkit.engine.model import Resource, StackRun
-from drkit.intent import Tier
+from drkit_core.graph import Resource, StackRun
+from drkit_core.intent import Tier
 
 PREAMBLE = """\
 import pulumi
 import pulumi_gcp as gcp
-from components.base import Capacity, DrSettings
+from components.base import Capacity, DrSettings, load_intent
 from components.gcp.bucket import BucketArgs, ReplicatedBucket
 from components.gcp.database import DatabaseArgs, ReplicatedDatabase
 from components.gcp.entry import EntryArgs, FailoverEntry, RegionalBackend
 from components.gcp.network import FlowLogs, Network, NetworkArgs, NetworkRefs
 from components.gcp.standby import StandbyArgs, StandbyTier
-from drkit.errors import ConfigError
-from drkit.intent import DrIntent
+from drkit_core.errors import ConfigError
+from drkit_core.intent import DrIntent
 
-intent = DrIntent.load()
+intent = load_intent()
 settings = DrSettings(intent)
 primary = gcp.Provider("primary", project="shop-dr", region=intent.regions.primary)
 secondary = gcp.Provider("secondary", project="shop-dr", region=intent.regions.secondary)
@@ -164,20 +164,20 @@ def test_flow_logs_can_be_sampled_and_aggregated_less(write_program: WriteProgra
 
 
 @pytest.mark.parametrize(("build", "config", "named"), [
-    ("NetworkArgs(cidr_block='8.8.0.0/16')", {}, "NetworkArgs.cidr_block: '8.8.0.0/16'"),
+    ("NetworkArgs(cidr_block='8.8.0.0/16')", {}, 'NetworkArgs.cidr_block: "8.8.0.0/16"'),
     ("NetworkArgs(services_cidr='10.10.64.0/20')", {},
      "allowed: a range outside cidr_block (10.10.0.0/16)"),
-    ("NetworkArgs(serving_ports=())", {}, "NetworkArgs.serving_ports: ()"),
-    ("NetworkArgs(flow_logs=None)", {}, "NetworkArgs.flow_logs: None is not valid"),
+    ("NetworkArgs(serving_ports=())", {}, "NetworkArgs.serving_ports: []"),
+    ("NetworkArgs(flow_logs=None)", {}, "NetworkArgs.flow_logs: null is not valid"),
     ("FlowLogs(flow_sampling=0)", {}, "FlowLogs.flow_sampling: 0 is not valid"),
     ("FlowLogs(flow_sampling=1.5)", {}, "FlowLogs.flow_sampling: 1.5 is not valid"),
     ("FlowLogs(aggregation_interval='INTERVAL_2_SEC')", {},
-     "FlowLogs.aggregation_interval: 'INTERVAL_2_SEC' is not valid"),
-    ("FlowLogs(metadata='CUSTOM_METADATA')", {}, "FlowLogs.metadata: 'CUSTOM_METADATA'"),
+     'FlowLogs.aggregation_interval: "INTERVAL_2_SEC" is not valid'),
+    ("FlowLogs(metadata='CUSTOM_METADATA')", {}, 'FlowLogs.metadata: "CUSTOM_METADATA"'),
     ("Network('n', settings, NetworkArgs(), opts=home)", {"role": "secondary"},
-     "NetworkArgs.network: None is not valid; required in the secondary stack"),
+     "NetworkArgs.network: null is not valid; required in the secondary stack"),
     ("Network('n', settings, NetworkArgs(network=VPC), opts=home)", {},
-     "NetworkArgs.network: '<set>'"),
+     'NetworkArgs.network: "<set>"'),
     ("Network('n', settings, NetworkArgs())", {}, "Network: opts.provider: None"),
 ])
 def test_network_rejects_bad_args(write_program: WriteProgram, build: str,
@@ -301,23 +301,23 @@ def test_database_protection_follows_the_intent(write_program: WriteProgram) -> 
     (", retained_backups=3", {}, "DatabaseArgs.retained_backups: 3 is not valid"),
     (", transaction_log_retention_days=14", {},
      "DatabaseArgs.transaction_log_retention_days: 14 is not valid; allowed: 1 to 7"),
-    (", tier='db-f1-micro'", {}, "DatabaseArgs.tier: 'db-f1-micro'"),
-    (", database_version='MYSQL_8_0'", {}, "DatabaseArgs.database_version: 'MYSQL_8_0'"),
-    (", database_version='POSTGRES_'", {}, "DatabaseArgs.database_version: 'POSTGRES_'"),
+    (", tier='db-f1-micro'", {}, 'DatabaseArgs.tier: "db-f1-micro"'),
+    (", database_version='MYSQL_8_0'", {}, 'DatabaseArgs.database_version: "MYSQL_8_0"'),
+    (", database_version='POSTGRES_'", {}, 'DatabaseArgs.database_version: "POSTGRES_"'),
     (", ssl_mode='ALLOW_UNENCRYPTED_AND_ENCRYPTED'", {},
-     "DatabaseArgs.ssl_mode: 'ALLOW_UNENCRYPTED_AND_ENCRYPTED' is not valid"),
+     'DatabaseArgs.ssl_mode: "ALLOW_UNENCRYPTED_AND_ENCRYPTED" is not valid'),
     (", database_flags={'Log Statement': 'ddl'}", {},
-     "DatabaseArgs.database_flags['Log Statement']: 'ddl' is not valid"),
+     "DatabaseArgs.database_flags['Log Statement']: \"ddl\" is not valid"),
     (", database_flags={'log_statement': ''}", {},
-     "DatabaseArgs.database_flags['log_statement']: '' is not valid"),
+     "DatabaseArgs.database_flags['log_statement']: \"\" is not valid"),
     (", database_flags=[('log_statement', 'ddl')]", {}, "DatabaseArgs.database_flags: ["),
-    (", backup_start_time='25:00'", {}, "DatabaseArgs.backup_start_time: '25:00'"),
-    (", backup_location='us'", {}, "DatabaseArgs.backup_location: 'us' is not valid"),
+    (", backup_start_time='25:00'", {}, 'DatabaseArgs.backup_start_time: "25:00"'),
+    (", backup_location='us'", {}, 'DatabaseArgs.backup_location: "us" is not valid'),
     (", backup_location='europe-west1'", {}, "other than the instance's own region"),
-    ("", {"role": "secondary"}, "DatabaseArgs.master_instance_name: None is not valid"),
-    (", master_instance_name='x'", {}, "DatabaseArgs.master_instance_name: '<set>'"),
+    ("", {"role": "secondary"}, "DatabaseArgs.master_instance_name: null is not valid"),
+    (", master_instance_name='x'", {}, 'DatabaseArgs.master_instance_name: "<set>"'),
     (", master_instance_name='x'", {"role": "secondary", "tier": "backup-restore"},
-     "drkit:tier: 'backup-restore'"),
+     'drkit:tier: "backup-restore"'),
 ])
 def test_database_rejects_bad_args(write_program: WriteProgram, extra: str,
                                    config: dict[str, str], named: str) -> None:
@@ -445,10 +445,10 @@ def test_instances_are_shielded_private_and_least_privileged(write_program: Writ
 
 
 @pytest.mark.parametrize(("extra", "named"), [
-    (", health_check_path='healthz'", "StandbyArgs.health_check_path: 'healthz'"),
-    (", full_capacity=Capacity(3, 2, 4)", "StandbyArgs.full_capacity: (3, 2, 4)"),
+    (", health_check_path='healthz'", 'StandbyArgs.health_check_path: "healthz"'),
+    (", full_capacity=Capacity(3, 2, 4)", "StandbyArgs.full_capacity: [3, 2, 4]"),
     (", zone_count=1", "StandbyArgs.zone_count: 1 is not valid"),
-    (", image='debian-12'", "StandbyArgs.image: 'debian-12'"),
+    (", image='debian-12'", 'StandbyArgs.image: "debian-12"'),
 ])
 def test_standby_tier_rejects_bad_args(write_program: WriteProgram, extra: str,
                                        named: str) -> None:
@@ -457,13 +457,13 @@ def test_standby_tier_rejects_bad_args(write_program: WriteProgram, extra: str,
 
 def test_only_the_secondary_fails_over(write_program: WriteProgram) -> None:
     build = TIER_PROGRAM.format(extra=", failed_over=True").strip()
-    assert "StandbyArgs.failed_over: True is not valid" in rejected(write_program, build)
+    assert "StandbyArgs.failed_over: true is not valid" in rejected(write_program, build)
 
 
 def test_standby_tier_name_must_fit_the_service_account(write_program: WriteProgram) -> None:
     build = "StandbyTier('a-very-long-tier-name-x', settings, StandbyArgs(network=refs), " \
             "opts=home)"
-    assert "StandbyTier name: 'a-very-long-tier-name-x'" in rejected(write_program, build)
+    assert 'StandbyTier name: "a-very-long-tier-name-x"' in rejected(write_program, build)
 
 
 # -- failover entry -----------------------------------------------------------------------
@@ -518,8 +518,8 @@ def test_entry_with_a_domain_serves_https_and_redirects_http(write_program: Writ
 
 
 @pytest.mark.parametrize(("extra", "named"), [
-    (", domain='Shop.Example.com'", "EntryArgs.domain: 'Shop.Example.com'"),
-    (", health_check_path='x'", "EntryArgs.health_check_path: 'x'"),
+    (", domain='Shop.Example.com'", 'EntryArgs.domain: "Shop.Example.com"'),
+    (", health_check_path='x'", 'EntryArgs.health_check_path: "x"'),
     (", unhealthy_threshold=0", "EntryArgs.unhealthy_threshold: 0"),
 ])
 def test_entry_rejects_bad_args(write_program: WriteProgram, extra: str, named: str) -> None:
@@ -530,5 +530,5 @@ def test_entry_rejects_bad_args(write_program: WriteProgram, extra: str, named: 
 def test_entry_needs_two_regions(write_program: WriteProgram) -> None:
     build = ("EntryArgs(primary=backends['primary'], "
              "secondary=RegionalBackend('europe-west1', 'g'))")
-    assert "EntryArgs.secondary.region: 'europe-west1'" in rejected(write_program, build,
+    assert 'EntryArgs.secondary.region: "europe-west1"' in rejected(write_program, build,
                                                                      role="global")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from drkit.engine.model import StackRun
 from drkit.engine.runner import Engine, run_stack
-from drkit.errors import ProgramError, ProjectError
-from drkit.project import Project
+from drkit_core.errors import ProgramError, ProjectError
+from drkit_core.graph import StackRun
+from drkit_core.project import Project
 
 PROGRAMS = Path(__file__).parent / "fixtures" / "programs"
 

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from drkit.errors import ConfigError
-from drkit.intent import DrIntent, Role, Tier, format_duration, parse_duration
+from drkit_core.durations import format_duration, parse_duration
+from drkit_core.errors import ConfigError
+from drkit_core.intent import DrIntent, Role, Tier
 
 VALID = {
     "app": "shop",
@@ -133,6 +134,10 @@ def test_missing_required_keys() -> None:
 
 
 def test_config_error_is_a_run_error_so_pulumi_prints_no_traceback() -> None:
+    """Components raise a ConfigError that is also Pulumi's RunError (the core is pulumi-free)."""
     import pulumi
 
-    assert issubclass(ConfigError, pulumi.RunError)
+    from components.base import ConfigError as ComponentConfigError
+
+    assert issubclass(ComponentConfigError, pulumi.RunError)
+    assert issubclass(ComponentConfigError, ConfigError)

@@ -22,10 +22,10 @@ from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 
 from drkit.check import CheckedStack, run_stacks
-from drkit.engine.model import Resource, StackRun
-from drkit.findings import Enforcement
+from drkit.checkers.rules import DrkitRules, views
+from drkit_core.findings import Enforcement
+from drkit_core.graph import Resource, StackRun
 from policies.crossguard import PACK_NAME, policies
-from policies.offline import DrkitRules, views
 from policies.registry import pack_rules
 from policies.settings import PolicySettings, resolve
 
@@ -69,7 +69,9 @@ def provider_of(run: StackRun, resource: Resource) -> proto.AnalyzerProviderReso
         properties=struct(props))
 
 
-def managed(run: StackRun) -> list[Resource]:
+def analyzed(run: StackRun) -> list[Resource]:
+    """What the CLI sends the analyzer: every resource the stack registers, explicit
+    providers included (no drkit rule applies to a provider)."""
     return [r for r in run.resources if r.custom and not r.read]
 
 
@@ -89,7 +91,7 @@ def crossguard(run: StackRun, resolved: Mapping[str, PolicySettings]
             else:
                 found.add((diagnostic.policyName, diagnostic.urn or urn))
 
-    for resource in managed(run):
+    for resource in analyzed(run):
         request = proto.AnalyzeRequest(
             type=resource.type, urn=resource.urn, name=resource.name,
             properties=struct(resource.inputs), provider=provider_of(run, resource),
@@ -98,11 +100,11 @@ def crossguard(run: StackRun, resolved: Mapping[str, PolicySettings]
         collect(servicer.Analyze(request, None), resource.urn)
     state = {v.urn: v.props for v in views(run.resources, state=True)}
     stack = proto.AnalyzeStackRequest(resources=[proto.AnalyzerResource(
-        type=r.type, urn=r.urn, name=r.name, properties=struct(state[r.urn]),
+        type=r.type, urn=r.urn, name=r.name, properties=struct(state.get(r.urn, r.inputs)),
         provider=provider_of(run, r), parent=r.parent or "", dependencies=r.dependencies,
         propertyDependencies={k: proto.AnalyzerPropertyDependencies(urns=v)
                               for k, v in r.property_dependencies.items()})
-        for r in managed(run)])
+        for r in analyzed(run)])
     collect(servicer.AnalyzeStack(stack, None), "")
     return found, unknown
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from drkit.errors import ProjectError
-from drkit.project import SECRET_PLACEHOLDER, Project
+from drkit_core.errors import ProjectError
+from drkit_core.project import SECRET_PLACEHOLDER, Project
 
 
 def write(path: Path, text: str) -> None:

@@ -1,4 +1,4 @@
-"""Tests for the region catalog: drkit/data/regions.yaml and drkit/regions.py."""
+"""Tests for the region catalog: drkit_core/data/regions.yaml and drkit_core/regions.py."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from drkit import regions
-from drkit.regions import Location, cloud_of, known_jurisdictions, lookup, region_names, within
+from drkit_core import regions
+from drkit_core.regions import Location, cloud_of, known_jurisdictions, lookup, region_names, within
 
 AWS_NAME = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 GCP_NAME = re.compile(r"^[a-z]+-[a-z]+\d+$")
@@ -41,7 +41,8 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 
 @pytest.fixture(scope="module")
 def raw() -> dict[str, Any]:
-    text = resources.files("drkit").joinpath("data", "regions.yaml").read_text(encoding="utf-8")
+    path = resources.files("drkit_core").joinpath("data", "regions.yaml")
+    text = path.read_text(encoding="utf-8")
     data = yaml.load(text, Loader=_UniqueKeyLoader)  # SafeLoader subclass
     assert isinstance(data, dict)
     return data

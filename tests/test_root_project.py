@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from drkit.engine.runner import run_stack
-from drkit.project import Project
+from drkit_core.project import Project
 
 ROOT = Path(__file__).parent.parent
 TEMPLATE = ROOT / "stacks" / "aws-warm-standby"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from policies.model import Intent
+from drkit_core.intent import Intent, Tier
 from policies.testing import evaluate, view
 
 RDS = "aws:rds/instance:Instance"
 SQL = "gcp:sql/databaseInstance:DatabaseInstance"
 ARN = "arn:aws:rds:eu-west-1:123456789012:db:shop-db-eu-west-1"
-WARM = Intent(app="shop", tier="warm-standby")
+WARM = Intent(app="shop", tier=Tier.WARM_STANDBY)
 
 
 def stacks(replica_source: str | None = ARN, **extra: Any) -> dict[str, list[Any]]:
@@ -28,7 +28,7 @@ def test_a_replicated_app_passes() -> None:
 def test_a_primary_database_without_replica_fails() -> None:
     (found,) = evaluate("DR-APP-001", stacks=stacks(replica_source=None), intent=WARM)
     assert found.stack == "primary" and "no replica in the secondary stack" in found.message
-    cold = Intent(app="shop", tier="backup-restore")
+    cold = Intent(app="shop", tier=Tier.BACKUP_RESTORE)
     assert evaluate("DR-APP-001", stacks=stacks(replica_source=None), intent=cold) == []
 
 

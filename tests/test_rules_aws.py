@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from policies.model import Intent
+from drkit_core.intent import Intent, Regions, Role, Tier
 from policies.testing import evaluate, messages, view
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -16,8 +16,8 @@ PRIMARY_DB: dict[str, Any] = {"engine": "postgres", "multiAz": True, "backupRete
                               "deletionProtection": True, "storageEncrypted": True,
                               "identifier": "shop-db-eu-west-1"}
 SOURCE_ARN = "arn:aws:rds:eu-west-1:123456789012:db:shop-db-eu-west-1"
-WARM_SECONDARY = Intent(role="secondary", tier="warm-standby",
-                        regions=("eu-west-1", "eu-central-1"))
+WARM_SECONDARY = Intent(role=Role.SECONDARY, tier=Tier.WARM_STANDBY,
+                        regions=Regions("eu-west-1", "eu-central-1"))
 
 
 def db(**changes: Any) -> Any:
@@ -67,7 +67,7 @@ def test_a_warm_secondary_holds_a_cross_region_replica() -> None:
     assert evaluate("DR-AWS-005", [replica], intent=WARM_SECONDARY) == []
     (missing,) = evaluate("DR-AWS-005", [db()], intent=WARM_SECONDARY)
     assert "no RDS read replica" in missing.message and missing.urn is None
-    cold = Intent(role="secondary", tier="backup-restore")
+    cold = Intent(role=Role.SECONDARY, tier=Tier.BACKUP_RESTORE)
     assert evaluate("DR-AWS-005", [db()], intent=cold) == []
     # Without drkit config the rule reads its own config, else does not apply.
     assert evaluate("DR-AWS-005", [db()]) == []
@@ -75,12 +75,12 @@ def test_a_warm_secondary_holds_a_cross_region_replica() -> None:
 
 
 def test_the_replica_rule_judges_aws_stacks_only() -> None:
-    gcp_secondary = Intent(role="secondary", tier="warm-standby", cloud="gcp",
-                           regions=("europe-west1", "europe-west4"))
+    gcp_secondary = Intent(role=Role.SECONDARY, tier=Tier.WARM_STANDBY, cloud="gcp",
+                           regions=Regions("europe-west1", "europe-west4"))
     cloud_sql = view("gcp:sql/databaseInstance:DatabaseInstance", masterInstanceName="shop-db")
     assert evaluate("DR-AWS-005", [cloud_sql], intent=gcp_secondary) == []
-    aws_secondary = Intent(role="secondary", tier="warm-standby", cloud="aws",
-                           regions=("eu-west-1", "eu-central-1"))
+    aws_secondary = Intent(role=Role.SECONDARY, tier=Tier.WARM_STANDBY, cloud="aws",
+                           regions=Regions("eu-west-1", "eu-central-1"))
     (missing,) = evaluate("DR-AWS-005", [], intent=aws_secondary)
     assert "no RDS read replica" in missing.message
 
@@ -159,7 +159,7 @@ def test_replication_to_a_bucket_outside_the_stack_is_unknown() -> None:
 
 
 def test_secondary_buckets_need_no_replica() -> None:
-    assert evaluate("DR-AWS-007", [bucket("x")], intent=Intent(role="secondary")) == []
+    assert evaluate("DR-AWS-007", [bucket("x")], intent=Intent(role=Role.SECONDARY)) == []
 
 
 def test_replication_time_control_when_rpo_is_15_minutes_or_less() -> None:
@@ -248,12 +248,12 @@ def test_auto_scaling_groups_use_elb_health_checks() -> None:
 
 
 @pytest.mark.parametrize(("intent", "size", "ok"), [
-    (Intent(role="primary", tier="warm-standby"), 2, True),
-    (Intent(role="primary", tier="warm-standby"), 1, False),
-    (Intent(role="secondary", tier="active-active"), 1, False),
-    (Intent(role="secondary", tier="warm-standby"), 1, True),
-    (Intent(role="secondary", tier="warm-standby"), 0, False),
-    (Intent(role="secondary", tier="pilot-light"), 0, True),
+    (Intent(role=Role.PRIMARY, tier=Tier.WARM_STANDBY), 2, True),
+    (Intent(role=Role.PRIMARY, tier=Tier.WARM_STANDBY), 1, False),
+    (Intent(role=Role.SECONDARY, tier=Tier.ACTIVE_ACTIVE), 1, False),
+    (Intent(role=Role.SECONDARY, tier=Tier.WARM_STANDBY), 1, True),
+    (Intent(role=Role.SECONDARY, tier=Tier.WARM_STANDBY), 0, False),
+    (Intent(role=Role.SECONDARY, tier=Tier.PILOT_LIGHT), 0, True),
     (Intent(), 1, False),  # a program without drkit counts as a primary
 ])
 def test_minimum_capacity_follows_role_and_tier(intent: Intent, size: int, ok: bool) -> None:

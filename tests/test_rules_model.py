@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from drkit.findings import Enforcement
-from drkit.intent import Tier
+from drkit_core.findings import Enforcement
+from drkit_core.intent import Role, Tier
 from policies import docs, settings
-from policies.model import TIERS, Scope
+from policies.model import Scope
 from policies.registry import RULES, by_id, by_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,8 +39,17 @@ def test_every_rule_has_tests() -> None:
     assert untested == []
 
 
-def test_tiers_follow_drkit_intent() -> None:
-    assert tuple(t.value for t in Tier) == TIERS
+def test_rule_config_for_intent_allows_what_drkit_intent_does() -> None:
+    """Rules read one typed intent (drkit_core.intent); where their config stands in for it,
+    it allows the same values."""
+    enums = {"tier": [t.value for t in Tier], "role": [r.value for r in Role]}
+    seen = 0
+    for rule in RULES:
+        for key, allowed in enums.items():
+            if key in rule.config:
+                seen += 1
+                assert rule.config[key]["enum"] == allowed, (rule.id, key)
+    assert seen >= 4
 
 
 def test_config_defaults_satisfy_their_schema() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from policies.model import Intent
+from drkit_core.intent import Intent, Regions, Role
 from policies.testing import evaluate, messages, view
 
-EU = Intent(residency=frozenset({"eu"}), regions=("eu-west-1", "eu-central-1"))
+EU = Intent(residency=frozenset({"eu"}), regions=Regions("eu-west-1", "eu-central-1"))
 RDS = "aws:rds/instance:Instance"
 BUCKET = "aws:s3/bucket:Bucket"
 REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
@@ -101,7 +101,7 @@ def test_cloud_sql_masters_resolve_inside_the_stack() -> None:
 
 
 def test_the_secondary_stack_stays_out_of_the_primary_region() -> None:
-    secondary = Intent(role="secondary", regions=("eu-west-1", "eu-central-1"))
+    secondary = Intent(role=Role.SECONDARY, regions=Regions("eu-west-1", "eu-central-1"))
     ok = view(RDS, "replica", "eu-central-1",
               replicateSourceDb="arn:aws:rds:eu-west-1:123456789012:db:shop")
     assert evaluate("DR-RES-003", [ok], intent=secondary) == []

@@ -18,10 +18,10 @@ import pytest
 import yaml
 from inventories import assert_matches, inventory
 
-from drkit.engine.model import StackRun
 from drkit.engine.runner import Engine
-from drkit.errors import ConfigError
-from drkit.project import Project
+from drkit_core.errors import ConfigError
+from drkit_core.graph import StackRun
+from drkit_core.project import Project
 
 ROOT = Path(__file__).parent.parent
 TEMPLATE = ROOT / "stacks" / "aws-warm-standby"

@@ -21,11 +21,11 @@ import yaml
 from inventories import assert_matches, inventory
 
 from drkit.check import check, run_stacks
-from drkit.engine.model import StackRun
 from drkit.engine.runner import Engine
-from drkit.errors import ConfigError
-from drkit.findings import Enforcement, Finding
-from drkit.project import Project
+from drkit_core.errors import ConfigError
+from drkit_core.findings import Enforcement, Finding
+from drkit_core.graph import StackRun
+from drkit_core.project import Project
 
 ROOT = Path(__file__).parent.parent
 TEMPLATES = ("gcp-warm-standby", "gcp-active-active")
@@ -206,10 +206,10 @@ def test_failing_over_promotes_scales_and_moves_traffic(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("stack", "values", "message"), [
     ("primary", {"drkit:rpo": "soon"}, 'drkit:rpo: "soon" is not valid'),
     ("primary", {"gcp-warm-standby:minSise": 3}, "gcp-warm-standby:minSise: unknown key"),
-    ("primary", {"gcp-warm-standby:minSize": "two"}, "gcp-warm-standby:minSize: 'two'"),
+    ("primary", {"gcp-warm-standby:minSize": "two"}, 'gcp-warm-standby:minSize: "two"'),
     ("primary", {"gcp-warm-standby:failover": True}, "set it in the secondary and global"),
     ("primary", {"gcp-warm-standby:bucketLocation": "EUR5"},
-     "BucketArgs.location: 'EUR5' is not valid; it stores data in europe-west1, "
+     'BucketArgs.location: "EUR5" is not valid; it stores data in europe-west1, '
      "europe-west2, outside drkit:residency (eu)"),
 ])
 def test_a_config_mistake_fails_before_any_resource(tmp_path: Path, stack: str,
@@ -229,7 +229,7 @@ def mandatory(findings: list[Finding]) -> list[str]:
 
 
 def findings_of(project_dir: Path) -> list[Finding]:
-    from policies.offline import DrkitRules
+    from drkit.checkers.rules import DrkitRules
     from policies.registry import RULES
     from policies.settings import resolve
 

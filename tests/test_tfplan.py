@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from drkit.cli import main
-from drkit.engine.model import StackRun
 from drkit.engine.runner import run_stack
-from drkit.export.naming import identifier, plural, singulars, snake
-from drkit.export.schema import catalog, to_pulumi, to_terraform
 from drkit.export.tfplan import PlanExport, export_plan
+from drkit_core.graph import StackRun
+from drkit_core.naming import identifier, plural, singulars, snake
+from drkit_core.tfschema import catalog, to_pulumi, to_terraform
 
 PROGRAMS = Path(__file__).parent / "fixtures" / "programs"
 CHECKOV_PROGRAMS = Path(__file__).parent / "fixtures" / "checkov"

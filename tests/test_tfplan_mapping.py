@@ -1,4 +1,4 @@
-"""The vendored Pulumi -> Terraform mappings (drkit/data/tf_aws.json, tf_gcp.json): fresh, and
+"""The vendored Pulumi -> Terraform mappings (drkit_core/data/tf_aws.json, tf_gcp.json): fresh, and
 right where checkov looks."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from drkit.export import generate
-from drkit.export.schema import catalog
+from drkit_core.tfschema import catalog
 
 REGENERATE = "python -m drkit.export.generate"
 

@@ -23,14 +23,14 @@ import pulumi_aws as aws
 
 from components.aws.common import customer_key, home_provider
 from components.base import (
+    ConfigError,
     DrSettings,
     backup_interval_hours,
     invalid,
     needs_continuous_backup,
     raise_problems,
 )
-from drkit.errors import ConfigError
-from drkit.intent import Role
+from drkit_core.intent import Role
 
 MANAGED_POLICIES = {
     "backup": "service-role/AWSBackupServiceRolePolicyForBackup",

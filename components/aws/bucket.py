@@ -20,9 +20,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws.common import customer_key, home_provider, invoke_opts
-from components.base import DrSettings, invalid, raise_problems
-from drkit.errors import ConfigError
-from drkit.intent import Role
+from components.base import ConfigError, DrSettings, invalid, raise_problems
+from drkit_core.intent import Role
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 _ACCOUNT_ID_LENGTH = 12

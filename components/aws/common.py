@@ -9,8 +9,7 @@ from typing import Any, Literal
 import pulumi
 import pulumi_aws as aws
 
-from components.base import DrSettings
-from drkit.errors import ConfigError
+from components.base import ConfigError, DrSettings
 
 KeyService = Literal["rds", "s3", "backup", "secretsmanager"]
 """AWS services that may use a drkit key on behalf of the account's principals."""

@@ -26,9 +26,8 @@ import pulumi_aws as aws
 
 from components.aws.common import KeyService, customer_key, home_provider
 from components.aws.network import NetworkRefs
-from components.base import DrSettings, invalid, raise_problems
-from drkit.errors import ConfigError
-from drkit.intent import Role, Tier
+from components.base import ConfigError, DrSettings, invalid, raise_problems
+from drkit_core.intent import Role, Tier
 
 REPLICA_MULTI_AZ = {
     Tier.PILOT_LIGHT: False,

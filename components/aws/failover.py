@@ -17,7 +17,7 @@ import pulumi_aws as aws
 
 from components.aws.common import home_provider, invoke_opts
 from components.base import DrSettings, invalid, raise_problems
-from drkit.intent import Tier
+from drkit_core.intent import Tier
 
 
 @dataclass(frozen=True)

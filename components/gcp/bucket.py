@@ -28,11 +28,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.base import DrSettings, invalid, raise_problems
+from components.base import ConfigError, DrSettings, invalid, raise_problems
 from components.gcp.common import home_provider, invoke_opts, labels, project_id
-from drkit import regions
-from drkit.errors import ConfigError
-from drkit.intent import DrIntent, Role
+from drkit_core import regions
+from drkit_core.intent import DrIntent, Role
 
 TURBO_RPO_SECONDS = 15 * 60
 """Turbo replication's promise: objects written to a dual-region reach both within 15 min."""

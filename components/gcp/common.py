@@ -7,8 +7,7 @@ import re
 import pulumi
 import pulumi_gcp as gcp
 
-from components.base import DrSettings
-from drkit.errors import ConfigError
+from components.base import ConfigError, DrSettings
 
 _LABEL_INVALID = re.compile(r"[^a-z0-9_-]")
 _LABEL_MAX = 63

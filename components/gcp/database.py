@@ -48,12 +48,11 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
-from components.base import DrSettings, invalid, raise_problems
+from components.base import ConfigError, DrSettings, invalid, raise_problems
 from components.gcp.common import home_provider, labels
 from components.gcp.network import NetworkRefs
-from drkit import regions
-from drkit.errors import ConfigError
-from drkit.intent import DrIntent, Role, Tier
+from drkit_core import regions
+from drkit_core.intent import DrIntent, Role, Tier
 
 REPLICA_AVAILABILITY = {
     Tier.PILOT_LIGHT: "ZONAL",

@@ -28,7 +28,7 @@ import pulumi_gcp as gcp
 
 from components.base import DrSettings, invalid, raise_problems
 from components.gcp.common import home_provider, labels
-from drkit.intent import Tier
+from drkit_core.intent import Tier
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _PORT_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")

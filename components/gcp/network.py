@@ -24,10 +24,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
-from components.base import DrSettings, invalid, raise_problems
+from components.base import ConfigError, DrSettings, invalid, raise_problems
 from components.gcp.common import home_provider
-from drkit.errors import ConfigError
-from drkit.intent import Role
+from drkit_core.intent import Role
 
 HEALTH_CHECK_RANGES = ("35.191.0.0/16", "130.211.0.0/22")
 """Google Front Ends and health checkers: where every request and probe of a global external

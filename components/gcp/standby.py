@@ -25,11 +25,17 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
-from components.base import Capacity, DrSettings, invalid, raise_problems, standby_capacity
+from components.base import (
+    Capacity,
+    ConfigError,
+    DrSettings,
+    invalid,
+    raise_problems,
+    standby_capacity,
+)
 from components.gcp.common import home_provider, invoke_opts, labels, project_id
 from components.gcp.network import NetworkRefs
-from drkit.errors import ConfigError
-from drkit.intent import Role
+from drkit_core.intent import Role
 
 AUTOHEAL_DELAY_SECONDS = 300
 """Time a new instance gets to boot before failed health checks make the group replace it."""

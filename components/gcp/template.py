@@ -23,15 +23,22 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
-from components.base import Capacity, DrSettings, invalid, raise_problems
+from components.base import (
+    Capacity,
+    ConfigError,
+    DrSettings,
+    config_values,
+    invalid,
+    load_intent,
+    raise_problems,
+)
 from components.gcp.bucket import BucketArgs, ReplicatedBucket
 from components.gcp.common import labels
 from components.gcp.database import DatabaseArgs, ReplicatedDatabase
 from components.gcp.entry import EntryArgs, FailoverEntry, RegionalBackend
 from components.gcp.network import Network, NetworkArgs
 from components.gcp.standby import StandbyArgs, StandbyTier
-from drkit.errors import ConfigError
-from drkit.intent import DrIntent, Role, read_namespace
+from drkit_core.intent import DrIntent, Role
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ class TemplateSettings:
     @classmethod
     def load(cls, role: Role) -> TemplateSettings:
         """The running stack's settings; a typo or a misplaced key fails before any resource."""
-        given = read_namespace(pulumi.get_project())
+        given = config_values(pulumi.get_project())
         known = {_camel(f.name): f for f in fields(cls)}
         problems = [f"{pulumi.get_project()}:{key}: unknown key; allowed keys: "
                     f"{', '.join(sorted(known))}" for key in sorted(set(given) - set(known))]
@@ -83,7 +90,7 @@ class TemplateSettings:
 
 def deploy() -> None:
     """Build the running stack: validate all config first, then register resources."""
-    intent = DrIntent.load()
+    intent = load_intent()
     template = TemplateSettings.load(intent.role)
     settings = DrSettings(intent)
     builders = {Role.PRIMARY: _primary, Role.SECONDARY: _secondary, Role.GLOBAL: _global}

@@ -7,10 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from drkit.check import Checker, PolicyConfigError, check, run_stacks
-from drkit.checkov import CheckovChecker, CheckovOptions, own_check_ids, unmapped_lines
+from drkit.check import PolicyConfigError, check, run_stacks
+from drkit.checkers import Checker
+from drkit.checkers.checkov import CheckovChecker, CheckovOptions, own_check_ids, unmapped_lines
+from drkit.checkers.rules import DrkitRules
 from drkit.commands.output import emit
 from drkit.report import FORMATS, render
+from policies import settings
+from policies.registry import RULES
 
 
 def register(commands: Any) -> None:
@@ -45,10 +49,6 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from policies import settings
-    from policies.offline import DrkitRules
-    from policies.registry import RULES
-
     try:
         user = settings.load(args.policy_pack_config) if args.policy_pack_config else None
         resolved = settings.resolve(RULES, user)

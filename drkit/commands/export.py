@@ -10,7 +10,7 @@ from typing import Any
 from drkit.commands.output import emit
 from drkit.engine.runner import Engine
 from drkit.export.tfplan import export_plan
-from drkit.project import Project
+from drkit_core.project import Project
 
 
 def register(commands: Any) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from drkit import inventory
 from drkit.commands.output import emit
 from drkit.engine.runner import Engine
-from drkit.project import Project
+from drkit_core.project import Project
 
 
 def register(commands: Any) -> None:

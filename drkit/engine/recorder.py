@@ -18,9 +18,9 @@ from pulumi.runtime import mocks, rpc
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from drkit import regions
 from drkit.engine import values
-from drkit.engine.model import Resource
+from drkit_core import regions
+from drkit_core.graph import Resource
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
 

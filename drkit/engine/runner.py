@@ -28,10 +28,10 @@ import pulumi
 from pulumi.runtime import mocks, settings
 from pulumi.runtime.stack import run_in_stack
 
-from drkit.engine.model import Resource, StackRun
-from drkit.engine.recorder import Recorder, RecordingMonitor
-from drkit.errors import DrkitError, ProgramError, ProjectError
-from drkit.project import Project
+from drkit.engine.recorder import Recorder, RecordingMonitor, plain
+from drkit_core.errors import DrkitError, ProgramError, ProjectError
+from drkit_core.graph import Resource, StackRun
+from drkit_core.project import Project
 
 
 class Engine:
@@ -202,13 +202,9 @@ async def _resolve_outputs() -> dict[str, Any]:
     resolved: dict[str, Any] = {}
     for name, value in exported.items():
         resolved[name] = await pulumi.Output.from_input(value).future()
-    return _plain(resolved)
+    return plain(resolved)
 
 
-def _plain(value: Any) -> Any:
-    from drkit.engine.recorder import plain
-
-    return plain(value)
 
 
 @contextmanager

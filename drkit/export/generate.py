@@ -32,9 +32,9 @@ from typing import Any
 
 import yaml
 
-from drkit.export.naming import camel, plural, snake
+from drkit_core.naming import camel, plural, snake
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "drkit_core" / "data"
 AWS_TYPES = DATA / "tf_aws_types.yaml"
 AWS_JSON = DATA / "tf_aws.json"
 GCP_JSON = DATA / "tf_gcp.json"

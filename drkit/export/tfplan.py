@@ -9,7 +9,7 @@ versioning or replication resource belongs to a bucket. It reads ``resource_chan
 delete/forget actions and ``after_unknown`` (off by default), so the export writes none.
 
 Values are the Pulumi inputs (what the program says, as a plan shows the configuration), mapped
-to Terraform names (:mod:`drkit.export.schema`), plus ``region`` where the resource type has one
+to Terraform names (:mod:`drkit_core.tfschema`), plus ``region`` where the resource type has one
 (the AWS provider v6 and Google resources report it in a plan). An input that holds another
 exported resource's id, ARN or name (the offline engine resolves references to mock values) is
 left out of ``values`` and becomes a reference, as in a real plan. Providers, components and
@@ -25,9 +25,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from drkit.engine.model import Resource, StackRun
-from drkit.export.naming import identifier, snake
-from drkit.export.schema import Matcher, Reference, TypeMapping, catalog, plain, to_terraform
+from drkit_core.graph import Resource, StackRun
+from drkit_core.naming import identifier, snake
+from drkit_core.tfschema import Matcher, Reference, TypeMapping, catalog, plain, to_terraform
 
 FORMAT_VERSION = "1.2"
 TERRAFORM_VERSION = "1.9.0"

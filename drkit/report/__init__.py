@@ -1,11 +1,11 @@
-"""Renderers of a :class:`~drkit.findings.Report`: text for people, JSON, SARIF, JUnit XML."""
+"""Renderers of a :class:`~drkit_core.findings.Report`: text for people, JSON, SARIF, JUnit XML."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from drkit.findings import Report
 from drkit.report import as_json, junit, sarif, text
+from drkit_core.findings import Report
 
 FORMATS: dict[str, Callable[[Report], str]] = {
     "text": text.render,

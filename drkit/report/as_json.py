@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from drkit.findings import Report
 from drkit.report.common import ordered
+from drkit_core.findings import Report
 
 
 def to_data(report: Report) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drkit.findings import Enforcement, Finding, StackReport
+from drkit_core.findings import Enforcement, Finding, StackReport
 
 
 def ordered(findings: list[Finding]) -> list[Finding]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from drkit.findings import Enforcement, Finding, Report, RuleInfo, StackReport
 from drkit.report.common import ordered, title
+from drkit_core.findings import Enforcement, Finding, Report, RuleInfo, StackReport
 
 
 def render(report: Report) -> str:

@@ -12,8 +12,8 @@ import json
 from importlib import metadata
 from typing import Any
 
-from drkit.findings import Enforcement, Finding, Report, RuleInfo, StackReport
 from drkit.report.common import ordered, title
+from drkit_core.findings import Enforcement, Finding, Report, RuleInfo, StackReport
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/drkit/drkit"

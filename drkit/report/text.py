@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from drkit.findings import Finding, Report, StackReport
 from drkit.report.common import ordered, title
+from drkit_core.findings import Finding, Report, StackReport
 
 _INDENT = " " * 12
 

@@ -2,6 +2,6 @@
 ``checkov --external-checks-dir policies/checkov`` (on Pulumi exports and on plain Terraform).
 
 Each check is a thin adapter: it turns the Terraform resource checkov hands it back into the
-camelCase view of drkit's rules (:mod:`drkit.export.schema`) and calls the same rule function,
+camelCase view of drkit's rules (:mod:`drkit_core.tfschema`) and calls the same rule function,
 so a rule is written once (policies/rules) and reported with the same ID and wording.
 """

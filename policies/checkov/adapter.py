@@ -23,17 +23,10 @@ from typing import Any
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
-from drkit.export.schema import TypeMapping, catalog, to_pulumi
-from policies.model import (
-    Context,
-    Intent,
-    ResourceView,
-    Rule,
-    Scope,
-    Violation,
-    evaluate_resource,
-    evaluate_stack,
-)
+from drkit_core.intent import Intent
+from drkit_core.regions import own_region
+from drkit_core.tfschema import TypeMapping, catalog, to_pulumi
+from policies.model import ResourceView, Rule, Scope, Violation, evaluate
 from policies.registry import by_id
 
 ENV_RESIDENCY = "DRKIT_RESIDENCY"
@@ -52,7 +45,7 @@ class RuleCheck(BaseResourceCheck):
                          guideline=self.rule.remediation)
 
     def scan_resource_conf(self, conf: dict[str, list[Any]]) -> CheckResult:
-        if "jurisdictions" in self.rule.config and residency() is None:
+        if "jurisdictions" in self.rule.config and intent_from_environment().residency is None:
             return CheckResult.UNKNOWN  # no residency configured: nothing to check against
         view = view_of(self.entity_type, conf)
         if view is None:
@@ -73,44 +66,32 @@ def view_of(tf_type: str, conf: Mapping[str, Any]) -> ResourceView | None:
     props = to_pulumi(conf, mapping.root, wrapped=True)
     address = _first(conf.get(_ADDRESS)) or tf_type
     name = str(address).rsplit(".", 1)[-1]
-    region = next((props[key] for key in ("region", "location", "zone")
-                   if isinstance(props.get(key), str) and props[key]), None)
     return ResourceView(type=mapping.token, name=name, urn=str(address), props=props,
-                        region=_region(region))
+                        region=own_region(props))
 
 
-def run_rule(rule: Rule, view: ResourceView) -> list[Violation]:
-    """Violations of ``rule`` for this one resource (a stack rule sees a stack of one)."""
-    ctx = Context(config=rule.defaults(), intent=Intent(residency=residency()),
-                  resources=(view,))
-    if rule.scope is Scope.RESOURCE:
-        return evaluate_resource(rule, view, ctx)
-    return [v for v in evaluate_stack(rule, ctx) if v.urn in (None, view.urn)]
+def run_rule(rule: Rule, view: ResourceView, intent: Intent | None = None) -> list[Violation]:
+    """Violations of ``rule`` for this one resource (a stack rule sees a stack of one), under
+    ``intent`` (default: :func:`intent_from_environment`)."""
+    intent = intent_from_environment() if intent is None else intent
+    subject = view if rule.scope is Scope.RESOURCE else [view]
+    return [v for v in evaluate(rule, subject, intent=intent) if v.urn in (None, view.urn)]
 
 
-def residency() -> frozenset[str] | None:
-    """Allowed jurisdictions from ``DRKIT_RESIDENCY`` or ``DRKIT_RESIDENCY_FILE``."""
+def intent_from_environment() -> Intent:
+    """The intent plain Terraform cannot declare: the allowed jurisdictions, from
+    ``DRKIT_RESIDENCY`` or the file named by ``DRKIT_RESIDENCY_FILE``, read as ``drkit:residency``
+    is (one parser for both); unset, no residency is declared."""
     text = os.environ.get(ENV_RESIDENCY)
     path = os.environ.get(ENV_RESIDENCY_FILE)
     if not text and path:
         text = Path(path).read_text(encoding="utf-8")
     if not text:
-        return None
-    return frozenset(part.strip().lower() for part in text.replace("\n", ",").split(",")
-                     if part.strip() and not part.strip().startswith("#"))
+        return Intent()
+    items = [part.strip().lower() for part in text.replace("\n", ",").split(",")
+             if part.strip() and not part.strip().startswith("#")]
+    return Intent.from_config({"residency": items})
 
 
 def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else value
-
-
-def _region(place: str | None) -> str | None:
-    """A zone's region (``europe-west1-b`` -> ``europe-west1``); other places as they are."""
-    if place is None:
-        return None
-    from drkit import regions
-
-    location = regions.lookup(place)
-    if location is not None and location.kind == "region" and location.name != place.lower():
-        return location.name
-    return place

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drkit.findings import Severity
+from drkit_core.findings import Severity
+from drkit_core.intent import Tier
 from policies.model import Context, ResourceView, Rule, Scope, Violation
 from policies.rules.refs import CLOUD_SQL, RDS_INSTANCE, identities
 
@@ -36,7 +37,7 @@ def _stores(ctx: Context, role: str) -> list[ResourceView]:
 
 
 def primary_replicated(ctx: Context) -> Iterator[Violation]:
-    if not ctx.intent.tier_above("backup-restore"):
+    if not ctx.intent.tier_above(Tier.BACKUP_RESTORE):
         return
     replicas = [r for r in _stores(ctx, "secondary") if _source(r)]
     for primary in _stores(ctx, "primary"):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drkit.findings import Severity
-from policies.model import Context, ResourceView, Rule, Scope, Violation, is_true
+from drkit_core.findings import Severity
+from drkit_core.intent import Role, Tier
+from drkit_core.wire import is_true
+from policies.model import Context, ResourceView, Rule, Scope, Violation
 from policies.rules.refs import RDS_INSTANCE
 
 RDS_CLUSTER = "aws:rds/cluster:Cluster"
@@ -50,7 +52,7 @@ def rds_storage_encrypted(view: ResourceView, ctx: Context) -> Iterator[str]:
 
 def rds_secondary_replica(ctx: Context) -> Iterator[Violation]:
     intent = ctx.intent
-    if intent.role != "secondary" or not intent.tier_above("backup-restore"):
+    if intent.role != "secondary" or not intent.tier_above(Tier.BACKUP_RESTORE):
         return
     on_aws = intent.cloud == "aws" or (
         intent.cloud is None and any(r.type.startswith("aws:") for r in ctx.resources))
@@ -96,10 +98,10 @@ RULES = (
          "In the secondary stack, create an RDS instance with replicate_source_db set to the "
          "primary instance's ARN (read through a StackReference).",
          rds_secondary_replica, scope=Scope.STACK,
-         config={"role": {"type": "string", "enum": ["primary", "secondary", "global"],
+         config={"role": {"type": "string", "enum": [r.value for r in Role],
                           "description": "Role when the stack has no drkit:role"},
-                 "tier": {"type": "string", "description": "Tier when the stack has no "
-                          "drkit:tier"}}),
+                 "tier": {"type": "string", "enum": [t.value for t in Tier],
+                          "description": "Tier when the stack has no drkit:tier"}}),
     Rule("DR-AWS-015", "kms-key-rotation", "Ensure customer-managed KMS keys are rotated",
          Severity.LOW, (KMS_KEY,), "Set enable_key_rotation=True.", kms_rotation),
 )

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from drkit.findings import Severity
+from drkit_core.findings import Severity
+from drkit_core.intent import Role
+from drkit_core.wire import is_true
 from policies.model import (
     Context,
     ResourceView,
@@ -19,7 +21,6 @@ from policies.model import (
     Unknown,
     Violation,
     check_known,
-    is_true,
 )
 from policies.rules.refs import S3_BUCKETS, arn_region, location_text, resolve
 
@@ -169,8 +170,8 @@ RULES = (
                                  "default": ["secondary"],
                                  "description": "Stack roles whose buckets need no replica "
                                                 "(a secondary's buckets are the replicas)"},
-                 "role": {"type": "string", "description": "Role when the stack has no "
-                          "drkit:role"}}),
+                 "role": {"type": "string", "enum": [r.value for r in Role],
+                          "description": "Role when the stack has no drkit:role"}}),
     Rule("DR-AWS-008", "s3-replication-time-control",
          "Ensure S3 replication uses Replication Time Control when the RPO is 15 minutes or "
          "less", Severity.MEDIUM, (REPLICATION, *S3_BUCKETS),

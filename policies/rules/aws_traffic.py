@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from drkit.findings import Severity
+from drkit_core.findings import Severity
+from drkit_core.intent import Role, Tier
 from policies.model import Context, ResourceView, Rule, Scope, Unknown, Violation
 from policies.rules.refs import resolve
 
@@ -105,9 +106,10 @@ def asg_min_capacity(view: ResourceView, ctx: Context) -> Iterator[str]:
 
 
 _INTENT_CONFIG: dict[str, dict[str, Any]] = {
-    "role": {"type": "string", "enum": ["primary", "secondary", "global"],
+    "role": {"type": "string", "enum": [r.value for r in Role],
              "description": "Role when the stack has no drkit:role (default primary)"},
-    "tier": {"type": "string", "description": "Tier when the stack has no drkit:tier"},
+    "tier": {"type": "string", "enum": [t.value for t in Tier],
+             "description": "Tier when the stack has no drkit:tier"},
 }
 
 RULES = (

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from drkit import regions
-from drkit.findings import Severity
-from policies.model import Context, ResourceView, Rule, Scope, Unknown, Violation, is_true
+from drkit_core import regions
+from drkit_core.findings import Severity
+from drkit_core.wire import is_true
+from policies.model import Context, ResourceView, Rule, Scope, Unknown, Violation
 from policies.rules.refs import CLOUD_SQL, resolve
 
 GCS_BUCKET = "gcp:storage/bucket:Bucket"

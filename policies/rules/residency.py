@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drkit import regions
-from drkit.findings import Severity
+from drkit_core import regions
+from drkit_core.findings import Severity
 from policies.model import Context, ResourceView, Rule, Scope, Unknown, Violation, check_known
 from policies.rules.refs import CLOUD_SQL, RDS_INSTANCE, S3_BUCKETS, arn_region, location_text
 from policies.rules.refs import resolve as resolve_ref
@@ -49,9 +49,7 @@ def is_global(token: str, extra: tuple[str, ...] | list[str] = ()) -> bool:
 
 
 def _allowed(ctx: Context) -> frozenset[str] | None:
-    allowed = ctx.intent.residency
-    if allowed is None:
-        allowed = frozenset(str(j).lower() for j in ctx.config["jurisdictions"])
+    allowed = ctx.intent.residency  # completed from the rule's jurisdictions
     return None if not allowed or regions.ANY in allowed else allowed
 
 
@@ -144,7 +142,7 @@ def residency_replication(ctx: Context) -> Iterator[Violation]:
 def secondary_region(ctx: Context) -> Iterator[Violation]:
     intent = ctx.intent
     if intent.role == "secondary" and intent.regions:
-        primary = intent.regions[0]
+        primary = intent.regions.primary
         for view in ctx.resources:
             if view.region == primary and not is_global(view.type, ctx.config["globalTypes"]):
                 yield Violation(f"{view.label} of the secondary stack is in the primary region "

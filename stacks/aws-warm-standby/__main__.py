@@ -16,10 +16,10 @@ from components.aws.database import DatabaseArgs, ReplicatedDatabase
 from components.aws.failover import FailoverArgs, FailoverEntry, RegionalEndpoint
 from components.aws.network import Network, NetworkArgs
 from components.aws.standby import StandbyArgs, StandbyTier
-from components.base import Capacity, DrSettings
-from drkit.intent import DrIntent, Role
+from components.base import Capacity, DrSettings, load_intent
+from drkit_core.intent import Role
 
-intent = DrIntent.load()  # first: a config mistake fails before any resource exists
+intent = load_intent()  # first: a config mistake fails before any resource exists
 config = pulumi.Config()
 settings = DrSettings(intent)
 app = intent.app

@@ -6,16 +6,14 @@ cannot be decrypted offline; they become a placeholder that the program sees as 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from drkit.errors import ProjectError
-
-SECRET_PLACEHOLDER = "drkit-offline-secret"
+from drkit_core.errors import ProjectError
+from drkit_core.wire import SECRET_PLACEHOLDER, config_string
 
 
 @dataclass(frozen=True)
@@ -94,14 +92,14 @@ class Project:
         for key, raw in self.defaults.items():
             value = raw.get("value", raw.get("default")) if _is_declaration(raw) else raw
             if value is not None:
-                values[self._qualify(key)] = _to_config_string(value)
+                values[self._qualify(key)] = config_string(value)
         for key, raw in stack_values.items():
             full = self._qualify(key)
             if isinstance(raw, dict) and set(raw) == {"secure"}:
                 values[full] = SECRET_PLACEHOLDER
                 secrets.append(full)
             else:
-                values[full] = _to_config_string(raw)
+                values[full] = config_string(raw)
         return StackConfig(values=values, secret_keys=secrets)
 
     def _qualify(self, key: str) -> str:
@@ -132,17 +130,6 @@ def _is_declaration(raw: Any) -> bool:
     """Project-level config entries may be declarations: {type, default, value, description}."""
     return isinstance(raw, dict) and bool(raw) and set(raw) <= {
         "type", "default", "value", "description", "secret", "items"}
-
-
-def _to_config_string(value: Any) -> str:
-    """Pulumi hands programs strings; objects and lists as JSON, booleans as true/false."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return json.dumps(value)
 
 
 def _read_yaml(path: Path) -> Any:

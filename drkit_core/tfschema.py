@@ -1,4 +1,4 @@
-"""The vendored Pulumi <-> Terraform mappings (``drkit/data/tf_aws.json``, ``tf_gcp.json``) and
+"""The vendored Pulumi <-> Terraform mappings (``drkit_core/data/tf_aws.json``, ``tf_gcp.json``) and
 value conversion both ways.
 
 Forward (:func:`to_terraform`): Pulumi inputs (camelCase, plural list blocks) to a Terraform
@@ -19,7 +19,7 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
-from drkit.export.naming import camel, snake
+from drkit_core.naming import camel, snake
 
 MAPPING_FILES = ("tf_aws.json", "tf_gcp.json")
 
@@ -91,7 +91,7 @@ def catalog() -> Catalog:
     """The vendored mappings, loaded once."""
     raw: dict[str, tuple[str, Mapping[str, Any]]] = {}
     for name in MAPPING_FILES:
-        text = resources.files("drkit").joinpath("data", name).read_text(encoding="utf-8")
+        text = resources.files("drkit_core").joinpath("data", name).read_text(encoding="utf-8")
         data = json.loads(text)
         for tf_type, spec in data["types"].items():
             raw[tf_type] = (data["provider"], spec)

@@ -1,9 +1,20 @@
-"""What the offline engine records: the resources a program declares, and its stack outputs."""
+"""The resource graph: what a stack's run records (its resources and outputs), and a stack
+as checkers see it (its run, its project, its DR intent).
+
+:attr:`Resource.managed` is the one definition of a managed resource: what ``drkit inventory``
+counts, what rules judge and what ``drkit export tfplan`` exports.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from drkit_core.intent import Intent
+from drkit_core.project import Project
+
+PROVIDER_PREFIX = "pulumi:providers:"
 
 
 @dataclass
@@ -33,9 +44,19 @@ class Resource:
     """(file, line) in the program where the resource was declared, when the SDK reports it."""
 
     @property
+    def is_provider(self) -> bool:
+        return self.type.startswith(PROVIDER_PREFIX)
+
+    @property
+    def managed(self) -> bool:
+        """A resource the stack creates and owns: not a component, a provider or a read
+        (``get``, StackReference)."""
+        return self.custom and not self.read and not self.is_provider
+
+    @property
     def package(self) -> str:
         """``aws`` for ``aws:s3/bucket:Bucket``, ``aws`` for ``pulumi:providers:aws``."""
-        if self.type.startswith("pulumi:providers:"):
+        if self.is_provider:
             return self.type.rsplit(":", 1)[1]
         return self.type.split(":", 1)[0]
 
@@ -71,6 +92,11 @@ class StackRun:
     def by_urn(self) -> dict[str, Resource]:
         return {r.urn: r for r in self.resources}
 
+    @property
+    def managed(self) -> list[Resource]:
+        """The managed resources (:attr:`Resource.managed`), in record order."""
+        return [r for r in self.resources if r.managed]
+
     def of_type(self, token: str) -> list[Resource]:
         return [r for r in self.resources if r.type == token]
 
@@ -81,3 +107,25 @@ class StackRun:
             "outputs": self.outputs,
             "resources": [r.to_json() for r in self.resources],
         }
+
+
+@dataclass(frozen=True)
+class CheckedStack:
+    """One stack's offline run, with what checkers need to know about it."""
+
+    project: Project
+    run: StackRun
+    intent: Intent
+    """What the stack's ``drkit:`` config declares (empty for programs without it)."""
+    repo_root: Path
+
+    @property
+    def key(self) -> str:
+        return f"{self.project.name}/{self.run.stack}"
+
+    def relative(self, path: str | Path) -> str:
+        """A path as SARIF and people want it: relative to the repository when inside it."""
+        resolved = Path(path).resolve()
+        if resolved.is_relative_to(self.repo_root):
+            return resolved.relative_to(self.repo_root).as_posix()
+        return resolved.as_posix()

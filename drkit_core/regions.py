@@ -1,6 +1,6 @@
 """Catalog of AWS and GCP regions and GCS multi/dual-region locations, with their jurisdictions.
 
-The data lives in ``drkit/data/regions.yaml``; this module loads it once and answers questions
+The data lives in ``drkit_core/data/regions.yaml``; this module loads it once and answers questions
 such as "which cloud is ``europe-west1-b`` in?" or "does ``EUR5`` keep data inside the EU?".
 
 Jurisdiction rule (the only place it is defined): a region belongs to the lower-case code of its
@@ -64,7 +64,8 @@ def jurisdictions_of_country(country: str, eu_members: Iterable[str]) -> frozens
 
 
 def _load_raw() -> dict[str, Any]:
-    text = resources.files("drkit").joinpath("data", "regions.yaml").read_text(encoding="utf-8")
+    path = resources.files("drkit_core").joinpath("data", "regions.yaml")
+    text = path.read_text(encoding="utf-8")
     return cast(dict[str, Any], yaml.safe_load(text))
 
 
@@ -184,14 +185,26 @@ def cloud_of(name: str) -> Cloud | None:
 
 def own_region(inputs: Mapping[str, Any]) -> str | None:
     """Where a resource's own inputs place it: AWS v7 ``region``, GCP ``region`` or
-    ``location``, else the region of its ``zone``. None when the inputs do not say (the
-    provider's region applies then)."""
-    for key in ("region", "location"):
+    ``location``, else its ``zone``; a zone counts as its region (``europe-west1-b`` ->
+    ``europe-west1``). None when the inputs do not say (the provider's region applies then)."""
+    for key in ("region", "location", "zone"):
         value = inputs.get(key)
         if isinstance(value, str) and value:
-            return value
-    zone = inputs.get("zone")
-    if isinstance(zone, str) and zone:
-        location = lookup(zone)
-        return location.name if location else zone
+            return _zone_to_region(value)
     return None
+
+
+def resource_region(inputs: Mapping[str, Any],
+                    provider_region: str | None = None) -> str | None:
+    """A resource's region: its own (:func:`own_region`), else its provider's."""
+    own = own_region(inputs)
+    if own:
+        return own
+    return provider_region if isinstance(provider_region, str) and provider_region else None
+
+
+def _zone_to_region(place: str) -> str:
+    location = lookup(place)
+    if location is not None and location.kind == "region" and location.name != place.lower():
+        return location.name
+    return place

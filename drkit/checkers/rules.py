@@ -11,19 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from drkit.check import CheckedStack, CheckResult
-from drkit.engine.model import Resource
-from drkit.findings import Enforcement, Finding, RuleInfo
-from policies.model import (
-    Context,
-    Intent,
-    ResourceView,
-    Rule,
-    Scope,
-    Violation,
-    evaluate_resource,
-    evaluate_stack,
-)
+from drkit.checkers import CheckResult
+from drkit_core.findings import Enforcement, Finding, RuleInfo
+from drkit_core.graph import CheckedStack, Resource
+from drkit_core.intent import REGION_ROLES, Intent
+from policies.model import ResourceView, Rule, Scope, Violation, evaluate
 from policies.registry import RULES
 from policies.settings import PolicySettings, resolve
 
@@ -42,7 +34,7 @@ def views(resources: Iterable[Resource], state: bool) -> list[ResourceView]:
     return [ResourceView(type=r.type, name=r.name, urn=r.urn,
                          props=_state(r) if state else r.inputs, region=r.region,
                          property_dependencies=r.property_dependencies)
-            for r in resources if r.custom and not r.read]
+            for r in resources if r.managed]
 
 
 def _state(resource: Resource) -> dict[str, Any]:
@@ -61,7 +53,7 @@ class _Stack:
 
 
 class DrkitRules:
-    """The drkit rule registry as a :class:`drkit.check.Checker`."""
+    """The drkit rule registry as a :class:`drkit.checkers.Checker`."""
 
     def __init__(self, settings: Mapping[str, PolicySettings] | None = None,
                  rules: Sequence[Rule] = RULES) -> None:
@@ -75,35 +67,29 @@ class DrkitRules:
                          enforcement=self.settings[r.name].enforcement) for r in self.active]
 
     def check(self, stacks: Sequence[CheckedStack]) -> dict[str, CheckResult]:
-        prepared = [_Stack(s, Intent.of(s.intent) if s.intent else Intent(),
-                           views(s.run.resources, False), views(s.run.resources, True))
+        prepared = [_Stack(s, s.intent, views(s.run.resources, False),
+                           views(s.run.resources, True))
                     for s in stacks]
         results = {s.checked.key: self._check_stack(s) for s in prepared}
         for group in _apps(prepared):
             self._check_app(group, results)
         return results
 
-    def _context(self, rule: Rule, intent: Intent, resources: Sequence[ResourceView] = (),
-                 stacks: Mapping[str, Sequence[ResourceView]] | None = None) -> Context:
-        config = self.settings[rule.name].config
-        return Context(config=config, intent=intent.with_config(config), resources=resources,
-                       stacks=stacks or {})
-
     def _check_stack(self, stack: _Stack) -> CheckResult:
         result = CheckResult()
         by_urn = {r.urn: r for r in stack.checked.run.resources}
         for rule in self.active:
+            config = self.settings[rule.name].config
             if rule.scope is Scope.RESOURCE:
-                ctx = self._context(rule, stack.intent)
                 for view in stack.inputs:
                     if rule.applies_to(view.type):
                         result.checks_run += 1
                         self._add(result, rule, stack.checked, by_urn,
-                                  evaluate_resource(rule, view, ctx))
+                                  evaluate(rule, view, config, stack.intent))
             elif rule.scope is Scope.STACK:
                 result.checks_run += 1
-                ctx = self._context(rule, stack.intent, resources=stack.state)
-                self._add(result, rule, stack.checked, by_urn, evaluate_stack(rule, ctx))
+                self._add(result, rule, stack.checked, by_urn,
+                          evaluate(rule, stack.state, config, stack.intent))
             else:
                 continue
             result.rules_run.append(rule.id)
@@ -113,8 +99,8 @@ class DrkitRules:
         stacks = {role: s.state for role, s in group.items()}
         intent = group["primary"].intent
         for rule in (r for r in self.active if r.scope is Scope.APP):
-            ctx = self._context(rule, intent, stacks=stacks)
-            for violation in evaluate_stack(rule, ctx):
+            config = self.settings[rule.name].config
+            for violation in evaluate(rule, stacks, config, intent):
                 stack = group[violation.stack or "primary"]
                 result = results[stack.checked.key]
                 by_urn = {r.urn: r for r in stack.checked.run.resources}
@@ -145,7 +131,7 @@ def _apps(stacks: Sequence[_Stack]) -> list[dict[str, _Stack]]:
     apps: dict[tuple[str, str], dict[str, _Stack]] = {}
     for stack in stacks:
         intent = stack.intent
-        if intent.app and intent.role in ("primary", "secondary"):
+        if intent.app and intent.role in REGION_ROLES:
             key = (str(stack.checked.project.root), intent.app)
             apps.setdefault(key, {})[intent.role] = stack
     return [group for group in apps.values() if {"primary", "secondary"} <= set(group)]

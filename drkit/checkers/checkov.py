@@ -1,6 +1,6 @@
 """Run checkov on recorded stacks: export one Terraform-shaped plan per stack, scan it with
-checkov's ``terraform_plan`` framework, and turn its results into :class:`~drkit.findings.Finding`
-objects that point back at the Pulumi resources.
+checkov's ``terraform_plan`` framework, and turn its results into findings that point back at
+the Pulumi resources.
 
 checkov runs as a subprocess from a virtualenv of its own (its pins clash with pulumi's). Where
 it is looked for, first found wins: ``$DRKIT_CHECKOV``; ``.venv-checkov/bin/checkov`` in the
@@ -12,13 +12,11 @@ One checkov process per stack (its time grows faster than the plan), several at 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,10 +25,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from drkit.engine.model import StackRun
-from drkit.errors import DrkitError
+import policies
+from drkit.checkers import CheckResult
 from drkit.export.tfplan import PlanExport, export_plan
-from drkit.findings import Enforcement, Finding, RuleInfo, Severity
+from drkit_core.errors import DrkitError
+from drkit_core.findings import Enforcement, Finding, RuleInfo, Severity
+from drkit_core.graph import CheckedStack, StackRun
+from policies.registry import by_id
 
 ENV_EXECUTABLE = "DRKIT_CHECKOV"
 VENV = ".venv-checkov"
@@ -53,9 +54,6 @@ DR_CHECKS = frozenset({
 DRKIT_CHECK_PREFIX = "DR-"
 """drkit's own checkov checks (policies/checkov) carry the IDs of the drkit rules they run
 (``DR-GCP-001``...) and are mandatory by default too."""
-
-RESIDENCY_ENV = "DRKIT_RESIDENCY"
-"""Allowed jurisdictions for drkit's residency checks; set per stack from ``drkit:residency``."""
 
 
 class CheckovError(DrkitError):
@@ -194,11 +192,7 @@ def find_checkov(search_from: Iterable[Path] = ()) -> str:
 
 def external_checks_dir() -> Path:
     """``policies/checkov``: drkit's own checkov checks."""
-    spec = importlib.util.find_spec("policies")
-    if spec is None or not spec.submodule_search_locations:
-        raise CheckovError("the policies package is not installed: drkit's checkov checks "
-                           "live in policies/checkov")
-    return Path(next(iter(spec.submodule_search_locations))) / "checkov"
+    return Path(policies.__file__).resolve().parent / "checkov"
 
 
 def command(executable: str, plan: Path, checks_dir: Path | None,
@@ -246,17 +240,6 @@ def _report(stdout: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _stack_env(export: PlanExport) -> dict[str, str]:
-    """The stack's ``drkit:residency`` for drkit's residency checks (policies/checkov)."""
-    residency = export.config.get("drkit:residency")
-    if not residency:
-        return {}
-    text = str(residency)
-    if text.lstrip().startswith("["):
-        text = ",".join(str(item) for item in json.loads(text))
-    return {RESIDENCY_ENV: text}
-
-
 def _write(export: PlanExport, folder: Path) -> Path:
     path = folder / f"{export.project}-{export.stack}.tfplan.json"
     path.write_text(export.to_json())
@@ -271,7 +254,7 @@ def _scan_one(export: PlanExport, plan: Path, executable: str, checks_dir: Path 
     if not export.resources:
         return result
     report, result.seconds = run_checkov(command(executable, plan, checks_dir, options),
-                                         options.timeout, _stack_env(export))
+                                         options.timeout)
     summary = report.get("summary", {})
     result.seen = int(summary.get("resource_count", 0))
     if result.seen != result.exported:
@@ -327,7 +310,7 @@ def unmapped_lines(scan: StackScan) -> list[str]:
 
 
 class CheckovChecker:
-    """checkov as a :class:`drkit.check.Checker`: ``check(stacks)`` scans each stack's run
+    """checkov as a :class:`drkit.checkers.Checker`: ``check(stacks)`` scans each stack's run
     and returns its findings (locations relative to the repository) by stack key."""
 
     def __init__(self, options: CheckovOptions | None = None) -> None:
@@ -340,8 +323,6 @@ class CheckovChecker:
         mandatory by default (checkov's DR checks and drkit's own)."""
         if self.scans:
             return self.checks_seen()
-        from policies.registry import by_id
-
         own = [rule for rule_id, rule in by_id().items() if rule_id in own_check_ids()]
         infos = [RuleInfo(id=check_id, name=check_id, title=check_id,
                           severity=Severity.HIGH, source=SOURCE) for check_id in sorted(DR_CHECKS)]
@@ -359,16 +340,14 @@ class CheckovChecker:
                          source=SOURCE, enforcement=self.options.enforcement(check_id))
                 for check_id, name in sorted(seen.items())]
 
-    def check(self, stacks: Sequence[Any]) -> dict[str, Any]:
-        """``stacks``: :class:`drkit.check.CheckedStack` objects."""
-        from drkit.check import CheckResult
-
+    def check(self, stacks: Sequence[CheckedStack]) -> dict[str, CheckResult]:
+        """Scan each stack's plan; findings by :attr:`CheckedStack.key`."""
         options = self.options
         if not options.search_from:
             roots = tuple(dict.fromkeys(Path(s.project.root) for s in stacks))
             options = replace(options, search_from=roots)
         scans = scan_each([s.run for s in stacks], options)
-        results: dict[str, Any] = {}
+        results: dict[str, CheckResult] = {}
         for stack, one in zip(stacks, scans, strict=True):
             self.scans[stack.key] = one
             findings = [replace(f, location=(stack.relative(f.location[0]), f.location[1]))
@@ -387,18 +366,3 @@ def own_check_ids(checks_dir: Path | None = None) -> frozenset[str]:
 
 
 _RULE_CHECK = re.compile(r'RuleCheck\(\s*"([A-Z0-9-]+)"')
-
-
-def main() -> int:  # pragma: no cover - a debugging aid: python -m drkit.checkov PROJECT STACK
-    from drkit.engine.runner import run_stack
-
-    result = scan([run_stack(sys.argv[1], sys.argv[2])])
-    for findings in result.findings.values():
-        for finding in findings:
-            print(finding.enforcement.value, finding.rule, finding.message)
-    print(result.counts())
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
