@@ -6,14 +6,25 @@ cannot be decrypted offline; they become a placeholder that the program sees as 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from drkit_core.errors import ProjectError
+from drkit_core import yamlfile
+from drkit_core.errors import ProjectError, quote
 from drkit_core.wire import SECRET_PLACEHOLDER, config_string
+
+NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
+"""Project and stack names as the Pulumi CLI allows them (no path separators)."""
+
+
+def check_stack_name(stack: str) -> str:
+    """``stack`` if it is a valid stack name, else a ProjectError naming it."""
+    if not NAME.fullmatch(stack) or stack in (".", ".."):
+        raise ProjectError(f"stack {quote(stack)} is not a valid stack name; allowed: 1-100 "
+                           "letters, digits, '-', '_' and '.'")
+    return stack
 
 
 @dataclass(frozen=True)
@@ -42,14 +53,28 @@ class Project:
     @classmethod
     def load(cls, directory: str | Path) -> Project:
         root = Path(directory).resolve()
+        if not root.exists():
+            raise ProjectError(f"{directory}: no such directory; PROJECT_DIR must be a Pulumi "
+                               "project directory (the one holding Pulumi.yaml)")
+        if not root.is_dir():
+            raise ProjectError(f"{directory}: not a directory; PROJECT_DIR must be a Pulumi "
+                               "project directory (the one holding Pulumi.yaml)")
         candidates = [root / "Pulumi.yaml", root / "Pulumi.yml"]
-        path = next((p for p in candidates if p.is_file()), None)
+        try:
+            path = next((p for p in candidates if p.is_file()), None)
+            readable = path is not None or any(True for _ in root.iterdir())
+        except OSError as error:
+            raise ProjectError(f"{root}: cannot read the directory: {error.strerror}") from None
         if path is None:
-            raise ProjectError(f"{root}: no Pulumi.yaml; PROJECT_DIR must be a Pulumi project "
-                               "directory (the one holding Pulumi.yaml)")
+            empty = "" if readable else " (it is empty)"
+            raise ProjectError(f"{root}: no Pulumi.yaml{empty}; PROJECT_DIR must be a Pulumi "
+                               "project directory (the one holding Pulumi.yaml)")
         data = _read_yaml(path)
         if not isinstance(data, dict) or not isinstance(data.get("name"), str):
             raise ProjectError(f"{path}: not a Pulumi project file (it needs a 'name')")
+        if not NAME.fullmatch(data["name"]):
+            raise ProjectError(f"{path}: name {quote(data['name'])} is not a valid project name; "
+                               "allowed: 1-100 letters, digits, '-', '_' and '.'")
         runtime = data.get("runtime")
         runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
         if runtime_name != "python":
@@ -68,12 +93,17 @@ class Project:
                    stack_config_dir=config_dir, defaults=defaults)
 
     def stack_file(self, stack: str) -> Path:
-        return self.stack_config_dir / f"Pulumi.{stack}.yaml"
+        return self.stack_config_dir / f"Pulumi.{check_stack_name(stack)}.yaml"
 
     def stacks(self) -> list[str]:
         """Stack names that have a config file, sorted."""
-        files = sorted(self.stack_config_dir.glob("Pulumi.*.yaml"))
-        return [f.name[len("Pulumi."):-len(".yaml")] for f in files]
+        try:
+            files = sorted(self.stack_config_dir.glob("Pulumi.*.yaml"))
+        except OSError as error:
+            raise ProjectError(f"{self.stack_config_dir}: cannot read the directory: "
+                               f"{error.strerror}") from None
+        names = [f.name[len("Pulumi."):-len(".yaml")] for f in files]
+        return [name for name in names if NAME.fullmatch(name)]
 
     def stack_config(self, stack: str) -> StackConfig:
         path = self.stack_file(stack)
@@ -92,9 +122,12 @@ class Project:
         for key, raw in self.defaults.items():
             value = raw.get("value", raw.get("default")) if _is_declaration(raw) else raw
             if value is not None:
-                values[self._qualify(key)] = config_string(value)
+                values[self._qualify(key, self.root / "Pulumi.yaml")] = config_string(value)
         for key, raw in stack_values.items():
-            full = self._qualify(key)
+            full = self._qualify(key, path)
+            if raw is None:
+                raise ProjectError(f"{path}: config {full}: null is not a value; give it a "
+                                   "value or remove the key")
             if isinstance(raw, dict) and set(raw) == {"secure"}:
                 values[full] = SECRET_PLACEHOLDER
                 secrets.append(full)
@@ -102,7 +135,10 @@ class Project:
                 values[full] = config_string(raw)
         return StackConfig(values=values, secret_keys=secrets)
 
-    def _qualify(self, key: str) -> str:
+    def _qualify(self, key: Any, path: Path) -> str:
+        if not isinstance(key, str) or not key.strip():
+            raise ProjectError(f"{path}: config key {quote(key)} is not valid; keys are names "
+                               "such as aws:region or drkit:app")
         return key if ":" in key else f"{self.name}:{key}"
 
     def resolve_reference(self, reference: str) -> str:
@@ -134,6 +170,8 @@ def _is_declaration(raw: Any) -> bool:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as error:
-        raise ProjectError(f"{path}: cannot read: {error}") from None
+        return yamlfile.read(path)
+    except OSError as error:
+        raise ProjectError(f"{path}: cannot read: {error.strerror or error}") from None
+    except yamlfile.YamlError as error:
+        raise ProjectError(f"{path}: {error}") from None

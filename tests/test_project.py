@@ -73,3 +73,66 @@ def test_stack_reference_names(tmp_path: Path) -> None:
         project.resolve_reference("acme/other/primary")
     with pytest.raises(ProjectError, match="has no stack 'tertiary'"):
         project.resolve_reference("tertiary")
+
+
+# -- hostile and broken input: each ends as a ProjectError naming the file and the problem --
+
+
+def project(tmp_path: Path, stack_text: str | bytes = "config: {}\n",
+            project_text: str | bytes = "name: app\nruntime: python\n") -> Project:
+    for name, text in (("Pulumi.yaml", project_text), ("Pulumi.dev.yaml", stack_text)):
+        data = text.encode() if isinstance(text, str) else text
+        (tmp_path / name).write_bytes(data)
+    write(tmp_path / "__main__.py", "")
+    return Project.load(tmp_path)
+
+
+@pytest.mark.parametrize(("stack_text", "message"), [
+    ("config:\n  drkit:app: shop\n  drkit:app: other\n", "key 'drkit:app' is defined twice"),
+    ("config:\n  drkit:app: null\n", "config drkit:app: null is not a value"),
+    ("config:\n  1: x\n", "config key 1 is not valid"),
+    ("config: [a, b]\n", "'config' must be a mapping"),
+    ("config: {a: [unclosed\n", "invalid YAML"),
+    ("\ufeffconfig:\n  app:x: 1\n".encode("utf-16"), "not UTF-8 text"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8 text|NUL"),
+    ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
+        for i in range(6)) + "config: {}\n", "alias bomb"),
+])
+def test_bad_stack_files(tmp_path: Path, stack_text: str | bytes, message: str) -> None:
+    with pytest.raises(ProjectError, match=message) as raised:
+        project(tmp_path, stack_text).stack_config("dev")
+    assert "Pulumi.dev.yaml" in str(raised.value)
+
+
+def test_bad_project_file_encoding(tmp_path: Path) -> None:
+    with pytest.raises(ProjectError, match=r"Pulumi\.yaml: not UTF-8 text"):
+        project(tmp_path, project_text="name: app\nruntime: python\n".encode("utf-16"))
+
+
+@pytest.mark.parametrize("stack", ["x/evil", "../dev", "", "a b", ".."])
+def test_stack_names_cannot_reach_other_files(tmp_path: Path, stack: str) -> None:
+    write(tmp_path / "x" / "Pulumi.evil.yaml", "config: {}\n")
+    with pytest.raises(ProjectError, match="not a valid stack name"):
+        project(tmp_path).stack_config(stack)
+
+
+def test_missing_and_unreadable_directories(tmp_path: Path) -> None:
+    with pytest.raises(ProjectError, match="no such directory"):
+        Project.load(tmp_path / "absent")
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ProjectError, match="not a directory"):
+        Project.load(tmp_path / "file")
+    with pytest.raises(ProjectError, match=r"no Pulumi\.yaml \(it is empty\)"):
+        Project.load(_empty(tmp_path))
+
+
+def _empty(tmp_path: Path) -> Path:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    return folder
+
+
+def test_invalid_project_name(tmp_path: Path) -> None:
+    with pytest.raises(ProjectError, match="not a valid project name"):
+        project(tmp_path, project_text="name: my/app\nruntime: python\n")
