@@ -8,7 +8,7 @@ import pytest
 
 from drkit_core.durations import format_duration, parse_duration
 from drkit_core.errors import ConfigError
-from drkit_core.intent import DrIntent, Role, Tier
+from drkit_core.intent import DrIntent, Intent, Role, Tier
 
 VALID = {
     "app": "shop",
@@ -141,3 +141,37 @@ def test_config_error_is_a_run_error_so_pulumi_prints_no_traceback() -> None:
 
     assert issubclass(ComponentConfigError, pulumi.RunError)
     assert issubclass(ComponentConfigError, ConfigError)
+
+
+@pytest.mark.parametrize(("key", "value", "shown"), [
+    ("app", "shop\n", '"shop\\n"'),
+    ("app", "null", None),  # YAML null reaches programs as the text "null": refused by project
+    ("rpo", "\uff11\uff15m", '"\uff11\uff15m"'),  # full-width digits are not 0-9
+    ("rto", "٣h", '"٣h"'),
+    ("active", "both", '"both"'),
+])
+def test_lookalike_values_are_refused(key: str, value: str, shown: str | None) -> None:
+    if shown is None:
+        DrIntent.from_config({**VALID, key: value})  # a valid name; the null is caught earlier
+        return
+    assert any(p.startswith(f"drkit:{key}: {shown} is not valid") for p in problems(
+        **{key: value}))
+
+
+def test_partial_intent_takes_what_is_declared() -> None:
+    """drkit check reads any program's stack: every key optional, each one still validated."""
+    assert Intent.from_config({}) == Intent()
+    assert not Intent.from_config({}).declared
+    only = Intent.from_config({"residency": "eu"})
+    assert only.residency == frozenset({"eu"}) and only.declared
+    assert only.role is None and only.regions is None and only.active is Role.PRIMARY
+    assert Intent.from_config({"rpo": "5m"}).rpo_seconds == 300
+    with pytest.raises(ConfigError) as raised:
+        Intent.from_config({"rpo": "soon", "tier": "gold"})
+    assert len(raised.value.problems) == 2
+
+
+def test_active_names_the_writer_region() -> None:
+    failed_over = DrIntent.from_config({**VALID, "active": "secondary"})
+    assert failed_over.active is Role.SECONDARY and failed_over.is_active
+    assert DrIntent.from_config({**VALID, "role": "primary"}).is_active  # steady state
