@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from jsonschema.validators import validator_for
 
+from drkit import docs
 from drkit.cli import main
 from drkit_core.findings import Enforcement
 from drkit_core.intent import Role, Tier
-from policies import docs, settings
+from policies import settings
 from policies.model import Scope
 from policies.registry import RULES, by_id, by_name
 
@@ -165,8 +166,8 @@ def test_check_rejects_a_bad_pack_config_with_exit_2(
 
 def test_readme_policy_section_is_fresh() -> None:
     readme = (ROOT / "README.md").read_text()
-    assert docs.current(readme) == docs.section(), (
-        "README policy section is stale; regenerate it: python -m policies.docs --write")
+    assert docs.section(readme, "policies") == docs.render("policies"), (
+        f"README policy section is stale; regenerate it: {docs.COMMAND}")
 
 
 _NO_PULUMI = """
