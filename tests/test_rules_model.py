@@ -16,9 +16,9 @@ from drkit import docs
 from drkit.cli import main
 from drkit_core.findings import Enforcement
 from drkit_core.intent import Role, Tier
-from policies import settings
+from policies import crossguard, settings
 from policies.model import Scope
-from policies.registry import RULES, by_id, by_name
+from policies.registry import RULES, by_id, by_name, pack_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
@@ -98,6 +98,16 @@ def test_every_rule_config_schema_is_valid_json_schema() -> None:
         schema = settings.config_schema(rule)
         validator_for(schema).check_schema(schema)
         assert set(schema["properties"]) == {*rule.config, "enforcementLevel"}, rule.id
+
+
+def test_config_schema_is_the_one_the_pack_hands_the_cli() -> None:
+    """The CLI validates against the properties the pack declares, plus enforcementLevel."""
+    pack = {policy.name: policy for policy in crossguard.policies()}
+    for rule in pack_rules():
+        declared = pack[rule.name].config_schema
+        properties = declared.properties if declared is not None else {}
+        assert settings.config_schema(rule)["properties"] == {
+            **properties, "enforcementLevel": settings.ENFORCEMENT_LEVEL}, rule.id
 
 
 @pytest.mark.parametrize(("entry", "problem"), [
