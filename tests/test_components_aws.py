@@ -11,7 +11,7 @@ import pytest
 from component_programs import Harness, WriteProgram, only
 
 from components.aws.backup import schedule
-from components.base import Capacity, backup_interval_hours, standby_capacity
+from components.sizing import Capacity, backup_interval_hours, standby_capacity
 from drkit.engine.runner import run_stack
 from drkit_core.errors import ConfigError
 from drkit_core.graph import Resource, StackRun
@@ -27,7 +27,8 @@ from components.aws.database import DatabaseArgs, ReplicatedDatabase
 from components.aws.failover import FailoverArgs, FailoverEntry, RegionalEndpoint
 from components.aws.network import Network, NetworkArgs, NetworkRefs
 from components.aws.standby import StandbyArgs, StandbyTier
-from components.base import Capacity, DrSettings, load_intent
+from components.base import DrSettings, load_intent
+from components.sizing import Capacity
 from drkit_core.errors import ConfigError
 from drkit_core.intent import DrIntent
 
@@ -194,7 +195,7 @@ def test_network_single_nat(write_program: WriteProgram) -> None:
     ("NetworkArgs(cidr_block='10.0.0.0/8')", 'NetworkArgs.cidr_block: "10.0.0.0/8"'),
     ("NetworkArgs(nat_gateways='none')", 'NetworkArgs.nat_gateways: "none"'),
     ("NetworkArgs(flow_log_retention_days=100)", "NetworkArgs.flow_log_retention_days: 100"),
-    ("Network('n', settings, NetworkArgs())", "Network: opts.provider: None"),
+    ("Network('n', settings, NetworkArgs())", "Network: opts.provider: null is not valid"),
 ])
 def test_network_rejects_bad_args(write_program: WriteProgram, build: str, named: str) -> None:
     assert named in rejected(write_program, build)

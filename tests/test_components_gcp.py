@@ -18,7 +18,8 @@ from drkit_core.intent import Tier
 PREAMBLE = """\
 import pulumi
 import pulumi_gcp as gcp
-from components.base import Capacity, DrSettings, load_intent
+from components.base import DrSettings, load_intent
+from components.sizing import Capacity
 from components.gcp.bucket import BucketArgs, ReplicatedBucket
 from components.gcp.database import DatabaseArgs, ReplicatedDatabase
 from components.gcp.entry import EntryArgs, FailoverEntry, RegionalBackend
@@ -178,7 +179,7 @@ def test_flow_logs_can_be_sampled_and_aggregated_less(write_program: WriteProgra
      "NetworkArgs.network: null is not valid; required in the secondary stack"),
     ("Network('n', settings, NetworkArgs(network=VPC), opts=home)", {},
      'NetworkArgs.network: "<set>"'),
-    ("Network('n', settings, NetworkArgs())", {}, "Network: opts.provider: None"),
+    ("Network('n', settings, NetworkArgs())", {}, "Network: opts.provider: null is not valid"),
 ])
 def test_network_rejects_bad_args(write_program: WriteProgram, build: str,
                                   config: dict[str, str], named: str) -> None:
