@@ -3,7 +3,7 @@
 Replication (the database replica, S3 replication) copies mistakes too: a dropped table or a
 deleted object reaches the secondary within seconds. Backups are the point-in-time safety net.
 
-- Schedule: every :func:`~components.base.backup_interval_hours` hours, the longest interval
+- Schedule: every :func:`~components.sizing.backup_interval_hours` hours, the longest interval
   that meets the RPO (hourly at best), with a copy of every recovery point to a vault in the
   secondary region.
 - RPO under an hour: a second rule with ``enable_continuous_backup`` gives point-in-time

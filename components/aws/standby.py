@@ -1,7 +1,7 @@
 """Standby compute tier: an internet-facing ALB in front of an Auto Scaling group.
 
 The same component runs in both regions; only its size differs, by the rule in
-:func:`components.base.standby_capacity` (primary full; secondary by tier). The group spans
+:func:`components.sizing.standby_capacity` (primary full; secondary by tier). The group spans
 every private subnet and replaces instances the load balancer reports unhealthy, and the ALB's
 health check is the one Route53 failover ends up relying on (``evaluate_target_health``).
 """
