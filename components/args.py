@@ -70,8 +70,10 @@ def between(low: float | None, high: float | None = None, *, unit: str = "",
 
 
 def one_of(*values: Any, text: str | None = None, why: str = "") -> Constraint:
-    """One of ``values`` (listed in the message unless ``text`` says it better)."""
-    return Constraint(text or ", ".join(map(str, values)), lambda v: v in values, why)
+    """One of ``values``, of the same type too (``True`` is not ``1``), listed in the message
+    unless ``text`` says it better."""
+    return Constraint(text or ", ".join(map(str, values)),
+                      lambda v: any(v == x and type(v) is type(x) for x in values), why)
 
 
 def matches(pattern: str | re.Pattern[str], text: str, why: str = "") -> Constraint:
@@ -121,7 +123,7 @@ class Args:
     def problems(self) -> list[str]:
         """Every field that breaks its constraint; when none does, what :meth:`check` finds.
 
-        A field left at a default of None is not checked: None means "not set".
+        A field whose default is None accepts None: it means "not set".
         """
         found = []
         for field in dataclasses.fields(self):  # type: ignore[arg-type]

@@ -50,13 +50,10 @@ class DrComponent(pulumi.ComponentResource, Generic[P]):
             problems.append(invalid(f"{self.kind()}: opts.provider", provider,
                                     f"allowed: an explicit provider, {self.PROVIDER_EXAMPLE}"))
         role = settings.intent.role
-        if role not in self.ROLES:
-            stacks = " or the ".join(r.value for r in self.ROLES)
-            problems.append(invalid("drkit:role", role.value, f"{self.kind()} belongs in the "
-                                    f"{stacks} stack" + (f": {self.WHY_THERE}"
-                                                         if self.WHY_THERE else "")))
-        else:
+        if role in self.ROLES:
             problems += self.check(name, settings.intent, args)
+        else:
+            problems.append(invalid("drkit:role", role.value, self._belongs_in()))
         if problems:
             raise ConfigError(problems)
         super().__init__(f"drkit:{self.CLOUD}:{self.kind()}", name, None, opts)
@@ -67,6 +64,12 @@ class DrComponent(pulumi.ComponentResource, Generic[P]):
     @classmethod
     def kind(cls) -> str:
         return cls.__name__
+
+    @classmethod
+    def _belongs_in(cls) -> str:
+        stacks = " or the ".join(role.value for role in cls.ROLES)
+        why = f": {cls.WHY_THERE}" if cls.WHY_THERE else ""
+        return f"{cls.kind()} belongs in the {stacks} stack{why}"
 
     def check(self, name: str, intent: DrIntent, args: Any) -> list[str]:
         """What the component checks against the stack before registering anything (its name,

@@ -76,6 +76,7 @@ def test_between_texts_and_floats() -> None:
 def test_other_constraints() -> None:
     assert one_of("a", "b").text == "a, b" and one_of("a").accepts("a")
     assert one_of(10, 30, text="10 or 30").text == "10 or 30" and not one_of(10, 30).accepts(15)
+    assert not one_of(1, 5).accepts(True) and not one_of(10, 30).accepts(10.0)
     assert matches("/", "a path").accepts("/x") and not matches("/", "a path").accepts("x/")
     assert not matches("/", "a path").accepts(3)  # another type: refused, no TypeError
     assert not_empty("one at least").accepts([1]) and not not_empty("x").accepts([])
