@@ -288,9 +288,10 @@ class ReplicatedDatabase(GcpComponent):
                                     "loss would take the backups with it"))
         return problems
 
-    def _instance_settings(self, args: DatabaseArgs, availability: str,
-                  backups: gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs | None
-                  ) -> gcp.sql.DatabaseInstanceSettingsArgs:
+    def _instance_settings(
+            self, args: DatabaseArgs, availability: str,
+            backups: gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs | None,
+    ) -> gcp.sql.DatabaseInstanceSettingsArgs:
         sql = gcp.sql
         return sql.DatabaseInstanceSettingsArgs(
             tier=args.tier, edition=args.edition, availability_type=availability,
