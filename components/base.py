@@ -1,15 +1,15 @@
-"""Inputs shared by every drkit component, on any cloud, and the rules every tier follows.
+"""What every drkit component shares, on any cloud: the stack's settings and the error it
+raises.
 
 Every component takes ``(name, settings: DrSettings, args: <Component>Args, opts)``. The
 settings carry the stack's :class:`~drkit_core.intent.DrIntent`, the tags and the protection flag,
-so those look the same everywhere. The two rules that turn an intent into sizes also live here,
-once: :func:`standby_capacity` (how much compute a region runs) and
-:func:`backup_interval_hours` (how often to back up to meet the RPO).
+so those look the same everywhere. The pieces built on them: components/args.py (arguments
+declared once, one validator), components/component.py (what every component does on
+construction), components/sizing.py (the rules that turn an intent into sizes).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,15 +18,7 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 
 from drkit_core import errors
-from drkit_core.errors import invalid
-from drkit_core.intent import DrIntent, Role, Tier, namespace_values
-
-WARM_STANDBY_FRACTION = 0.5
-"""Share of full capacity a warm standby runs. Half keeps the standby able to take real traffic
-at once (REL13: RTO minutes) while it scales out, for half the steady cost."""
-
-
-__all__ = ["ConfigError", "invalid"]
+from drkit_core.intent import DrIntent, namespace_values
 
 
 class ConfigError(errors.ConfigError, pulumi.RunError):
@@ -48,12 +40,6 @@ def load_intent() -> DrIntent:
         return DrIntent.from_config(config_values("drkit"))
     except errors.ConfigError as error:
         raise ConfigError(error.problems) from None
-
-
-def raise_problems(problems: list[str]) -> None:
-    """Raise one :class:`ConfigError` listing every problem, if there are any."""
-    if problems:
-        raise ConfigError(problems)
 
 
 @dataclass(frozen=True)
@@ -81,51 +67,3 @@ class DrSettings:
     def stateful(self, parent: pulumi.Resource, **options: Any) -> pulumi.ResourceOptions:
         """Options for a child that holds data: protected unless the stack opts out."""
         return pulumi.ResourceOptions(parent=parent, protect=self.protected, **options)
-
-
-@dataclass(frozen=True)
-class Capacity:
-    """Instance counts of a compute tier."""
-
-    min: int
-    desired: int
-    max: int
-
-    def problems(self, where: str) -> list[str]:
-        if not 0 <= self.min <= self.desired <= self.max or self.max < 1:
-            return [invalid(where, (self.min, self.desired, self.max),
-                            "allowed: 0 <= min <= desired <= max and max >= 1")]
-        return []
-
-
-def standby_capacity(intent: DrIntent, full: Capacity) -> Capacity:
-    """The capacity one region runs: the primary runs ``full``; the secondary, by tier.
-
-    backup-restore and pilot-light run no compute (0/0) until failover; warm-standby runs
-    :data:`WARM_STANDBY_FRACTION` of full, at least 1; active-active runs full. ``max`` stays
-    full everywhere so a failover only has to raise ``min``/``desired``.
-    """
-    if intent.role is Role.GLOBAL:
-        raise ConfigError(["drkit:role: a global stack runs no compute tier"])
-    if intent.role is Role.PRIMARY or intent.tier is Tier.ACTIVE_ACTIVE:
-        return full
-    if intent.tier is Tier.WARM_STANDBY:
-        reduced = max(1, math.ceil(full.min * WARM_STANDBY_FRACTION))
-        desired = max(reduced, math.ceil(full.desired * WARM_STANDBY_FRACTION))
-        return Capacity(min=reduced, desired=min(desired, full.max), max=full.max)
-    return Capacity(min=0, desired=0, max=full.max)
-
-
-def backup_interval_hours(rpo_seconds: int) -> int:
-    """Hours between scheduled backups that meet an RPO: the longest divisor of 24 not above
-    the RPO, at least 1 (hourly is the shortest schedule backup services offer).
-
-    An RPO under an hour cannot be met by schedules; see :func:`needs_continuous_backup`.
-    """
-    hours = rpo_seconds // 3600
-    return max(d for d in (1, 2, 3, 4, 6, 8, 12, 24) if d <= max(hours, 1))
-
-
-def needs_continuous_backup(rpo_seconds: int) -> bool:
-    """True when the RPO is shorter than the hourly schedule: point-in-time recovery needed."""
-    return rpo_seconds < 3600

@@ -112,9 +112,7 @@ def _templates_context() -> dict[str, Any]:
 
 def _components_context() -> dict[str, Any]:
     found = components()
-    # The ``allowed`` column appears once the components' data carries each input's constraint.
-    allowed = any(hasattr(field, "allowed") for c in found for field in c.fields)
-    return {"components": found, "allowed": allowed, "command": COMMAND}
+    return {"components": found, "command": COMMAND}
 
 
 def _policies_context() -> dict[str, Any]:

@@ -1,17 +1,35 @@
 """AWS components, each in a tiny program run by the offline engine, plus the shared rules in
-components/base.py. Bad arguments must fail with a ConfigError naming the input, before any
-resource is registered."""
+components/sizing.py. Bad arguments must fail with a ConfigError naming the input, before any
+resource is registered: checked in process (args, providers and components constructed under
+Pulumi's unit-test mocks), and under the engine for a few, to prove nothing was registered."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
+import pulumi
+import pulumi_aws as aws
 import pytest
-from component_programs import Harness, WriteProgram, only
+from component_programs import (
+    Harness,
+    WriteProgram,
+    dr_settings,
+    only,
+    rejection,
+    unit_runtime,
+)
 
-from components.aws.backup import schedule
-from components.base import Capacity, backup_interval_hours, standby_capacity
+from components.aws.backup import BackupArgs, BackupPlan, schedule
+from components.aws.bucket import BucketArgs, ReplicatedBucket
+from components.aws.database import DatabaseArgs, ReplicatedDatabase
+from components.aws.failover import FailoverArgs, FailoverEntry, RegionalEndpoint
+from components.aws.network import Network, NetworkArgs, NetworkRefs
+from components.aws.standby import StandbyArgs
+from components.base import DrSettings
+from components.sizing import Capacity, backup_interval_hours, standby_capacity
 from drkit.engine.runner import run_stack
 from drkit_core.errors import ConfigError
 from drkit_core.graph import Resource, StackRun
@@ -27,7 +45,8 @@ from components.aws.database import DatabaseArgs, ReplicatedDatabase
 from components.aws.failover import FailoverArgs, FailoverEntry, RegionalEndpoint
 from components.aws.network import Network, NetworkArgs, NetworkRefs
 from components.aws.standby import StandbyArgs, StandbyTier
-from components.base import Capacity, DrSettings, load_intent
+from components.base import DrSettings, load_intent
+from components.sizing import Capacity
 from drkit_core.errors import ConfigError
 from drkit_core.intent import DrIntent
 
@@ -60,6 +79,36 @@ run = HARNESS.run
 rejected = HARNESS.rejected
 explicit_providers_only = HARNESS.explicit_providers_only
 
+REFS = NetworkRefs(vpc_id="vpc-1", cidr_block="10.0.0.0/16",
+                   public_subnet_ids=["subnet-p1", "subnet-p2"],
+                   private_subnet_ids=["subnet-a", "subnet-b", "subnet-c"])
+SOURCE_ARN = "arn:aws:rds:eu-west-1:123456789012:db:shop-db-eu-west-1"
+
+
+@dataclass(frozen=True)
+class Stack:
+    """What an in-process test builds with: a stack's settings and the two regions' providers."""
+
+    primary: aws.Provider
+    secondary: aws.Provider
+
+    def settings(self, role: str = "primary", **config: Any) -> DrSettings:
+        return dr_settings(intent_config(role=role, **config))
+
+    def home(self, role: str = "primary") -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(
+            provider=self.secondary if role == "secondary" else self.primary)
+
+
+Build = Callable[[Stack], object]
+
+
+@pytest.fixture
+def stack() -> Iterator[Stack]:
+    with unit_runtime():
+        yield Stack(aws.Provider("primary", region="eu-west-1"),
+                    aws.Provider("secondary", region="eu-central-1"))
+
 
 
 
@@ -90,7 +139,7 @@ def via_services(key: Resource) -> dict[str, list[str]]:
     return found
 
 
-# -- base.py: the rules every tier follows -------------------------------------------------
+# -- sizing.py: the rules every tier follows -----------------------------------------------
 
 FULL = Capacity(min=2, desired=4, max=8)
 
@@ -190,14 +239,26 @@ def test_network_single_nat(write_program: WriteProgram) -> None:
 
 
 @pytest.mark.parametrize(("build", "named"), [
-    ("NetworkArgs(az_count=1)", "NetworkArgs.az_count: 1 is not valid; allowed: 2 to 6"),
-    ("NetworkArgs(cidr_block='10.0.0.0/8')", 'NetworkArgs.cidr_block: "10.0.0.0/8"'),
-    ("NetworkArgs(nat_gateways='none')", 'NetworkArgs.nat_gateways: "none"'),
-    ("NetworkArgs(flow_log_retention_days=100)", "NetworkArgs.flow_log_retention_days: 100"),
-    ("Network('n', settings, NetworkArgs())", "Network: opts.provider: None"),
+    (lambda s: NetworkArgs(az_count=1), "NetworkArgs.az_count: 1 is not valid; allowed: 2 to 6"),
+    (lambda s: NetworkArgs(cidr_block="10.0.0.0/8"), 'NetworkArgs.cidr_block: "10.0.0.0/8"'),
+    (lambda s: NetworkArgs(nat_gateways="none"), 'NetworkArgs.nat_gateways: "none"'),
+    (lambda s: NetworkArgs(flow_log_retention_days=100),
+     "NetworkArgs.flow_log_retention_days: 100"),
+    (lambda s: Network("n", s.settings(), NetworkArgs()),
+     "Network: opts.provider: null is not valid"),
 ])
-def test_network_rejects_bad_args(write_program: WriteProgram, build: str, named: str) -> None:
-    assert named in rejected(write_program, build)
+def test_network_rejects_bad_args(stack: Stack, build: Build, named: str) -> None:
+    assert named in rejection(lambda: build(stack))
+
+
+def test_bad_args_fail_before_anything_is_registered(write_program: WriteProgram) -> None:
+    """Under the engine, a component's own check and the provider check both fail before it
+    registers anything (``rejected`` asserts that only the program's providers exist)."""
+    assert "Network: opts.provider: null is not valid" in rejected(
+        write_program, "Network('n', settings, NetworkArgs())")
+    assert "DatabaseArgs.source_db_arn: null is not valid" in rejected(
+        write_program, "ReplicatedDatabase('db', settings, DatabaseArgs(network=refs), "
+                       "opts=home)", role="secondary")
 
 
 def test_config_error_fails_the_run(write_program: WriteProgram) -> None:
@@ -310,32 +371,40 @@ def test_protection_follows_the_intent(write_program: WriteProgram) -> None:
     assert not only(result, DB).protect and not only(result, "aws:kms/key:Key").protect
 
 
-@pytest.mark.parametrize(("build", "config", "named"), [
-    ("DatabaseArgs(network=refs, backup_retention_days=3)", {},
+@pytest.mark.parametrize(("build", "named"), [
+    (lambda s: DatabaseArgs(network=REFS, backup_retention_days=3),
      "DatabaseArgs.backup_retention_days: 3 is not valid; allowed: 7 to 35"),
-    ("ReplicatedDatabase('db', settings, DatabaseArgs(network=refs), opts=home)",
-     {"role": "secondary"}, "DatabaseArgs.source_db_arn: null is not valid"),
-    ("ReplicatedDatabase('db', settings, DatabaseArgs(network=refs, "
-     "source_db_arn=SOURCE_ARN), opts=home)", {"role": "secondary", "tier": "backup-restore"},
+    (lambda s: ReplicatedDatabase("db", s.settings("secondary"), DatabaseArgs(network=REFS),
+                                  opts=s.home("secondary")),
+     "DatabaseArgs.source_db_arn: null is not valid"),
+    (lambda s: ReplicatedDatabase("db", s.settings("secondary", tier="backup-restore"),
+                                  DatabaseArgs(network=REFS, source_db_arn=SOURCE_ARN),
+                                  opts=s.home("secondary")),
      'drkit:tier: "backup-restore"'),
-    ("ReplicatedDatabase('db', settings, DatabaseArgs(network=refs, "
-     "source_db_arn=SOURCE_ARN), opts=home)", {}, "DatabaseArgs.source_db_arn"),
-    ("DatabaseArgs(network=refs, monitoring_interval=45)", {},
+    (lambda s: ReplicatedDatabase("db", s.settings(), DatabaseArgs(
+        network=REFS, source_db_arn=SOURCE_ARN), opts=s.home()), "DatabaseArgs.source_db_arn"),
+    (lambda s: DatabaseArgs(network=REFS, monitoring_interval=45),
      "DatabaseArgs.monitoring_interval: 45 is not valid; allowed: 1, 5, 10, 15, 30, 60"),
-    ("DatabaseArgs(network=refs, performance_insights_retention_days=30)", {},
+    (lambda s: DatabaseArgs(network=REFS, performance_insights_retention_days=30),
      "DatabaseArgs.performance_insights_retention_days: 30 is not valid"),
-    ("DatabaseArgs(network=refs, log_statement='everything')", {},
+    (lambda s: DatabaseArgs(network=REFS, log_statement="everything"),
      'DatabaseArgs.log_statement: "everything" is not valid; allowed: none, ddl, mod, all'),
-    ("DatabaseArgs(network=refs, log_min_duration_ms=-5)", {},
+    (lambda s: DatabaseArgs(network=REFS, log_min_duration_ms=-5),
      "DatabaseArgs.log_min_duration_ms: -5 is not valid"),
-    ("DatabaseArgs(network=refs, engine_version='9.6')", {},
+    (lambda s: DatabaseArgs(network=REFS, engine_version="9.6"),
      'DatabaseArgs.engine_version: "9.6" is not valid'),
-    ("DatabaseArgs(network=refs, engine_version='latest')", {},
+    (lambda s: DatabaseArgs(network=REFS, engine_version="latest"),
      'DatabaseArgs.engine_version: "latest" is not valid'),
+    (lambda s: DatabaseArgs(network=REFS, allocated_storage_gb=600),
+     "DatabaseArgs.allocated_storage_gb: 600 is not valid; allowed: 20 to "
+     "max_allocated_storage_gb (500)"),
+    (lambda s: ReplicatedDatabase("db", s.settings("global"), DatabaseArgs(network=REFS),
+                                  opts=s.home()),
+     'drkit:role: "global" is not valid; ReplicatedDatabase belongs in the primary or the '
+     "secondary stack"),
 ])
-def test_database_rejects_bad_args(write_program: WriteProgram, build: str,
-                                   config: dict[str, str], named: str) -> None:
-    assert named in rejected(write_program, build, **config)
+def test_database_rejects_bad_args(stack: Stack, build: Build, named: str) -> None:
+    assert named in rejection(lambda: build(stack))
 
 
 # -- bucket -------------------------------------------------------------------------------
@@ -439,18 +508,19 @@ def test_replication_role_is_least_privilege(write_program: WriteProgram) -> Non
     assert trust["Statement"][0]["Principal"] == {"Service": "s3.amazonaws.com"}
 
 
-@pytest.mark.parametrize(("build", "config", "named"), [
-    ("BucketArgs(replica_provider=secondary, noncurrent_version_days=0)", {},
+@pytest.mark.parametrize(("build", "named"), [
+    (lambda s: BucketArgs(replica_provider=s.secondary, noncurrent_version_days=0),
      "BucketArgs.noncurrent_version_days: 0 is not valid"),
-    ("BucketArgs(replica_provider='eu-central-1')", {}, "BucketArgs.replica_provider"),
-    ("ReplicatedBucket('d', settings, BucketArgs(replica_provider=primary), opts=home)",
-     {"role": "secondary"}, 'drkit:role: "secondary" is not valid; ReplicatedBucket belongs'),
-    ("ReplicatedBucket('a' * 30, settings, BucketArgs(replica_provider=secondary), opts=home)",
-     {}, "must fit in 63 characters"),
+    (lambda s: BucketArgs(replica_provider="eu-central-1"), "BucketArgs.replica_provider"),
+    (lambda s: ReplicatedBucket("d", s.settings("secondary"),
+                                BucketArgs(replica_provider=s.primary), opts=s.home("secondary")),
+     'drkit:role: "secondary" is not valid; ReplicatedBucket belongs'),
+    (lambda s: ReplicatedBucket("a" * 30, s.settings(), BucketArgs(replica_provider=s.secondary),
+                                opts=s.home()),
+     "must fit in 63 characters"),
 ])
-def test_bucket_rejects_bad_args(write_program: WriteProgram, build: str,
-                                 config: dict[str, str], named: str) -> None:
-    assert named in rejected(write_program, build, **config)
+def test_bucket_rejects_bad_args(stack: Stack, build: Build, named: str) -> None:
+    assert named in rejection(lambda: build(stack))
 
 
 # -- standby tier -------------------------------------------------------------------------
@@ -507,13 +577,12 @@ def test_standby_tier_serves_https_with_a_certificate(write_program: WriteProgra
 
 
 @pytest.mark.parametrize(("extra", "named"), [
-    (", health_check_path='healthz'", 'StandbyArgs.health_check_path: "healthz"'),
-    (", full_capacity=Capacity(3, 2, 4)", "StandbyArgs.full_capacity: [3, 2, 4]"),
-    (", certificate_arn='cert-1'", 'StandbyArgs.certificate_arn: "cert-1"'),
+    ({"health_check_path": "healthz"}, 'StandbyArgs.health_check_path: "healthz"'),
+    ({"full_capacity": Capacity(3, 2, 4)}, "StandbyArgs.full_capacity: [3, 2, 4]"),
+    ({"certificate_arn": "cert-1"}, 'StandbyArgs.certificate_arn: "cert-1"'),
 ])
-def test_standby_tier_rejects_bad_args(write_program: WriteProgram, extra: str,
-                                       named: str) -> None:
-    assert named in rejected(write_program, f"StandbyArgs(network=refs{extra})")
+def test_standby_tier_rejects_bad_args(extra: dict[str, Any], named: str) -> None:
+    assert named in rejection(lambda: StandbyArgs(network=REFS, **extra))
 
 
 # -- failover -----------------------------------------------------------------------------
@@ -557,22 +626,38 @@ def test_active_active_routes_by_latency(write_program: WriteProgram) -> None:
                for r in records.values())
 
 
+def failover_args(**extra: Any) -> FailoverArgs:
+    return FailoverArgs(**{
+        "domain": "shop.example.com", "zone_name": "example.com",
+        "primary": RegionalEndpoint("eu-west-1", "alb-1.eu-west-1.elb.amazonaws.com", "Z1"),
+        "secondary": RegionalEndpoint("eu-central-1", "alb-2.eu-central-1.elb.amazonaws.com",
+                                      "Z2"),
+        **extra})
+
+
 @pytest.mark.parametrize(("extra", "named"), [
-    ("request_interval=15", "FailoverArgs.request_interval: 15 is not valid; allowed: 10 or 30"),
-    ("failure_threshold=11", "FailoverArgs.failure_threshold: 11 is not valid; allowed: 1 to 10"),
-    ("protocol='TCP'", 'FailoverArgs.protocol: "TCP"'),
-    ("zone_id='Z9'", "FailoverArgs.zone_name/zone_id"),
+    ({"request_interval": 15},
+     "FailoverArgs.request_interval: 15 is not valid; allowed: 10 or 30"),
+    ({"failure_threshold": 11},
+     "FailoverArgs.failure_threshold: 11 is not valid; allowed: 1 to 10"),
+    ({"protocol": "TCP"}, 'FailoverArgs.protocol: "TCP"'),
+    ({"zone_id": "Z9"}, "FailoverArgs.zone_name/zone_id"),
+    ({"secondary": RegionalEndpoint("eu-west-1", "alb-2", "Z2")},
+     'FailoverArgs.secondary.region: "eu-west-1" is not valid'),
 ])
-def test_failover_rejects_bad_args(write_program: WriteProgram, extra: str, named: str) -> None:
-    source = FAILOVER_PROGRAM.format(extra=extra)
-    message = rejected(write_program, source.strip(), role="global")
-    assert named in message
+def test_failover_rejects_bad_args(extra: dict[str, Any], named: str) -> None:
+    assert named in rejection(lambda: failover_args(**extra))
 
 
-def test_failover_domain_must_be_inside_the_zone(write_program: WriteProgram) -> None:
-    source = FAILOVER_PROGRAM.format(extra="").replace("'shop.example.com'", "'shop.example.org'")
-    assert 'FailoverArgs.domain: "shop.example.org"' in rejected(
-        write_program, source.strip(), role="global")
+def test_failover_domain_must_be_inside_the_zone() -> None:
+    assert 'FailoverArgs.domain: "shop.example.org"' in rejection(
+        lambda: failover_args(domain="shop.example.org"))
+
+
+def test_failover_entry_belongs_in_the_global_stack(stack: Stack) -> None:
+    assert 'drkit:role: "primary" is not valid; FailoverEntry belongs in the global stack' in \
+        rejection(lambda: FailoverEntry("e", stack.settings(), failover_args(),
+                                        opts=stack.home()))
 
 
 # -- backup -------------------------------------------------------------------------------
@@ -624,13 +709,16 @@ def test_backup_of_a_long_rpo_needs_no_continuous_rule(write_program: WriteProgr
     assert not rule.get("enableContinuousBackup")
 
 
-@pytest.mark.parametrize(("build", "config", "named"), [
-    ("BackupArgs(replica_provider=secondary, resource_arns=[])", {},
+@pytest.mark.parametrize(("build", "named"), [
+    (lambda s: BackupArgs(replica_provider=s.secondary, resource_arns=[]),
      "BackupArgs.resource_arns: [] is not valid"),
-    ("BackupArgs(replica_provider=secondary, resource_arns=[SOURCE_ARN], retention_days=0)",
-     {}, "BackupArgs.retention_days: 0 is not valid"),
-    (BACKUP_PROGRAM.strip(), {"role": "secondary"}, 'drkit:role: "secondary" is not valid'),
+    (lambda s: BackupArgs(replica_provider=s.secondary, resource_arns=[SOURCE_ARN],
+                          retention_days=0),
+     "BackupArgs.retention_days: 0 is not valid"),
+    (lambda s: BackupPlan("shop-backup", s.settings("secondary"), BackupArgs(
+        replica_provider=s.secondary, resource_arns=[SOURCE_ARN, "arn:aws:s3:::shop-data"]),
+        opts=s.home("secondary")),
+     'drkit:role: "secondary" is not valid'),
 ])
-def test_backup_rejects_bad_args(write_program: WriteProgram, build: str,
-                                 config: dict[str, str], named: str) -> None:
-    assert named in rejected(write_program, build, **config)
+def test_backup_rejects_bad_args(stack: Stack, build: Build, named: str) -> None:
+    assert named in rejection(lambda: build(stack))

@@ -1,24 +1,48 @@
 """GCP components, each in a tiny program run by the offline engine. Bad arguments must fail
-with a ConfigError naming the input, before any resource is registered."""
+with a ConfigError naming the input, before any resource is registered: checked in process
+(args, providers and components constructed under Pulumi's unit-test mocks), and under the
+engine for a few, to prove nothing was registered."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
+import pulumi
+import pulumi_gcp as gcp
 import pytest
-from component_programs import Harness, WriteProgram, only
+from component_programs import (
+    Harness,
+    WriteProgram,
+    dr_settings,
+    only,
+    rejection,
+    unit_runtime,
+)
 
-from components.gcp.bucket import replication_rpo
+from components.base import DrSettings
+from components.gcp.bucket import BucketArgs, ReplicatedBucket, replication_rpo
 from components.gcp.common import label
-from components.gcp.database import DATABASE_FLAGS, database_flags, default_backup_location
-from components.gcp.entry import capacity_scalers
+from components.gcp.database import (
+    DATABASE_FLAGS,
+    DatabaseArgs,
+    ReplicatedDatabase,
+    database_flags,
+    default_backup_location,
+)
+from components.gcp.entry import EntryArgs, FailoverEntry, RegionalBackend, capacity_scalers
+from components.gcp.network import FlowLogs, Network, NetworkArgs, NetworkRefs
+from components.gcp.standby import StandbyArgs, StandbyTier
+from components.sizing import Capacity
 from drkit_core.graph import Resource, StackRun
 from drkit_core.intent import Tier
 
 PREAMBLE = """\
 import pulumi
 import pulumi_gcp as gcp
-from components.base import Capacity, DrSettings, load_intent
+from components.base import DrSettings, load_intent
+from components.sizing import Capacity
 from components.gcp.bucket import BucketArgs, ReplicatedBucket
 from components.gcp.database import DatabaseArgs, ReplicatedDatabase
 from components.gcp.entry import EntryArgs, FailoverEntry, RegionalBackend
@@ -59,6 +83,38 @@ HARNESS = Harness(PREAMBLE, PROVIDER, intent_config)
 run = HARNESS.run
 rejected = HARNESS.rejected
 explicit_providers_only = HARNESS.explicit_providers_only
+
+VPC = "projects/shop-dr/global/networks/shop-net"
+REFS = NetworkRefs(network=VPC, backend_tag="shop-backend",
+                   subnetwork="projects/shop-dr/regions/europe-west1/subnetworks/shop-net")
+GROUP = "https://www.googleapis.com/compute/v1/projects/shop-dr/regions/{}/instanceGroups/web"
+BACKENDS = dict(primary=RegionalBackend("europe-west1", GROUP.format("europe-west1")),
+                secondary=RegionalBackend("europe-west4", GROUP.format("europe-west4")))
+
+
+@dataclass(frozen=True)
+class Stack:
+    """What an in-process test builds with: a stack's settings and the two regions' providers."""
+
+    primary: gcp.Provider
+    secondary: gcp.Provider
+
+    def settings(self, role: str = "primary", **config: Any) -> DrSettings:
+        return dr_settings(intent_config(role=role, **config))
+
+    def home(self, role: str = "primary") -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(
+            provider=self.secondary if role == "secondary" else self.primary)
+
+
+Build = Callable[[Stack], object]
+
+
+@pytest.fixture
+def stack() -> Iterator[Stack]:
+    with unit_runtime():
+        yield Stack(gcp.Provider("primary", project="shop-dr", region="europe-west1"),
+                    gcp.Provider("secondary", project="shop-dr", region="europe-west4"))
 
 
 
@@ -163,26 +219,39 @@ def test_flow_logs_can_be_sampled_and_aggregated_less(write_program: WriteProgra
         "metadata": "EXCLUDE_ALL_METADATA"}
 
 
-@pytest.mark.parametrize(("build", "config", "named"), [
-    ("NetworkArgs(cidr_block='8.8.0.0/16')", {}, 'NetworkArgs.cidr_block: "8.8.0.0/16"'),
-    ("NetworkArgs(services_cidr='10.10.64.0/20')", {},
+@pytest.mark.parametrize(("build", "named"), [
+    (lambda s: NetworkArgs(cidr_block="8.8.0.0/16"), 'NetworkArgs.cidr_block: "8.8.0.0/16"'),
+    (lambda s: NetworkArgs(services_cidr="10.10.64.0/20"),
      "allowed: a range outside cidr_block (10.10.0.0/16)"),
-    ("NetworkArgs(serving_ports=())", {}, "NetworkArgs.serving_ports: []"),
-    ("NetworkArgs(flow_logs=None)", {}, "NetworkArgs.flow_logs: null is not valid"),
-    ("FlowLogs(flow_sampling=0)", {}, "FlowLogs.flow_sampling: 0 is not valid"),
-    ("FlowLogs(flow_sampling=1.5)", {}, "FlowLogs.flow_sampling: 1.5 is not valid"),
-    ("FlowLogs(aggregation_interval='INTERVAL_2_SEC')", {},
+    (lambda s: NetworkArgs(serving_ports=()), "NetworkArgs.serving_ports: []"),
+    (lambda s: NetworkArgs(flow_logs=None), "NetworkArgs.flow_logs: null is not valid"),
+    (lambda s: FlowLogs(flow_sampling=0), "FlowLogs.flow_sampling: 0 is not valid"),
+    (lambda s: FlowLogs(flow_sampling=1.5), "FlowLogs.flow_sampling: 1.5 is not valid"),
+    (lambda s: FlowLogs(aggregation_interval="INTERVAL_2_SEC"),
      'FlowLogs.aggregation_interval: "INTERVAL_2_SEC" is not valid'),
-    ("FlowLogs(metadata='CUSTOM_METADATA')", {}, 'FlowLogs.metadata: "CUSTOM_METADATA"'),
-    ("Network('n', settings, NetworkArgs(), opts=home)", {"role": "secondary"},
+    (lambda s: FlowLogs(metadata="CUSTOM_METADATA"), 'FlowLogs.metadata: "CUSTOM_METADATA"'),
+    (lambda s: Network("n", s.settings("secondary"), NetworkArgs(), opts=s.home("secondary")),
      "NetworkArgs.network: null is not valid; required in the secondary stack"),
-    ("Network('n', settings, NetworkArgs(network=VPC), opts=home)", {},
+    (lambda s: Network("n", s.settings(), NetworkArgs(network=VPC), opts=s.home()),
      'NetworkArgs.network: "<set>"'),
-    ("Network('n', settings, NetworkArgs())", {}, "Network: opts.provider: None"),
+    (lambda s: Network("n", s.settings(), NetworkArgs()),
+     "Network: opts.provider: null is not valid"),
+    (lambda s: Network("n", s.settings("global"), NetworkArgs(), opts=s.home()),
+     'drkit:role: "global" is not valid; Network belongs in the primary or the secondary '
+     "stack"),
 ])
-def test_network_rejects_bad_args(write_program: WriteProgram, build: str,
-                                  config: dict[str, str], named: str) -> None:
-    assert named in rejected(write_program, build, **config)
+def test_network_rejects_bad_args(stack: Stack, build: Build, named: str) -> None:
+    assert named in rejection(lambda: build(stack))
+
+
+def test_bad_args_fail_before_anything_is_registered(write_program: WriteProgram) -> None:
+    """Under the engine, a component's own check and the provider check both fail before it
+    registers anything (``rejected`` asserts that only the program's providers exist)."""
+    assert "Network: opts.provider: null is not valid" in rejected(
+        write_program, "Network('n', settings, NetworkArgs())")
+    assert "stores data in europe-west1, europe-west2, outside drkit:residency (eu)" in rejected(
+        write_program, "ReplicatedBucket('shop-data', settings, BucketArgs(location='EUR5'), "
+                       "opts=home)")
 
 
 # -- database -----------------------------------------------------------------------------
@@ -297,32 +366,43 @@ def test_database_protection_follows_the_intent(write_program: WriteProgram) -> 
     assert only(result, SQL).inputs["deletionProtection"] is True  # the API-side guard stays
 
 
+def replicated_database(stack: Stack, config: dict[str, str],
+                        extra: dict[str, Any]) -> ReplicatedDatabase:
+    """``ReplicatedDatabase`` with ``extra`` args, in a stack of ``config`` (role, tier)."""
+    return ReplicatedDatabase("shop-db", stack.settings(**config),
+                              DatabaseArgs(network=REFS, **extra),
+                              opts=stack.home(config.get("role", "primary")))
+
+
 @pytest.mark.parametrize(("extra", "config", "named"), [
-    (", retained_backups=3", {}, "DatabaseArgs.retained_backups: 3 is not valid"),
-    (", transaction_log_retention_days=14", {},
+    ({"retained_backups": 3}, {}, "DatabaseArgs.retained_backups: 3 is not valid"),
+    ({"transaction_log_retention_days": 14}, {},
      "DatabaseArgs.transaction_log_retention_days: 14 is not valid; allowed: 1 to 7"),
-    (", tier='db-f1-micro'", {}, 'DatabaseArgs.tier: "db-f1-micro"'),
-    (", database_version='MYSQL_8_0'", {}, 'DatabaseArgs.database_version: "MYSQL_8_0"'),
-    (", database_version='POSTGRES_'", {}, 'DatabaseArgs.database_version: "POSTGRES_"'),
-    (", ssl_mode='ALLOW_UNENCRYPTED_AND_ENCRYPTED'", {},
+    ({"tier": "db-f1-micro"}, {}, 'DatabaseArgs.tier: "db-f1-micro"'),
+    ({"database_version": "MYSQL_8_0"}, {}, 'DatabaseArgs.database_version: "MYSQL_8_0"'),
+    ({"database_version": "POSTGRES_"}, {}, 'DatabaseArgs.database_version: "POSTGRES_"'),
+    ({"ssl_mode": "ALLOW_UNENCRYPTED_AND_ENCRYPTED"}, {},
      'DatabaseArgs.ssl_mode: "ALLOW_UNENCRYPTED_AND_ENCRYPTED" is not valid'),
-    (", database_flags={'Log Statement': 'ddl'}", {},
+    ({"database_flags": {"Log Statement": "ddl"}}, {},
      "DatabaseArgs.database_flags['Log Statement']: \"ddl\" is not valid"),
-    (", database_flags={'log_statement': ''}", {},
+    ({"database_flags": {"log_statement": ""}}, {},
      "DatabaseArgs.database_flags['log_statement']: \"\" is not valid"),
-    (", database_flags=[('log_statement', 'ddl')]", {}, "DatabaseArgs.database_flags: ["),
-    (", backup_start_time='25:00'", {}, 'DatabaseArgs.backup_start_time: "25:00"'),
-    (", backup_location='us'", {}, 'DatabaseArgs.backup_location: "us" is not valid'),
-    (", backup_location='europe-west1'", {}, "other than the instance's own region"),
-    ("", {"role": "secondary"}, "DatabaseArgs.master_instance_name: null is not valid"),
-    (", master_instance_name='x'", {}, 'DatabaseArgs.master_instance_name: "<set>"'),
-    (", master_instance_name='x'", {"role": "secondary", "tier": "backup-restore"},
+    ({"database_flags": [("log_statement", "ddl")]}, {}, "DatabaseArgs.database_flags: ["),
+    ({"backup_start_time": "25:00"}, {}, 'DatabaseArgs.backup_start_time: "25:00"'),
+    ({"backup_location": "us"}, {}, 'DatabaseArgs.backup_location: "us" is not valid'),
+    ({"backup_location": "europe-west1"}, {}, "other than the instance's own region"),
+    ({}, {"role": "secondary"}, "DatabaseArgs.master_instance_name: null is not valid"),
+    ({"master_instance_name": "x"}, {}, 'DatabaseArgs.master_instance_name: "<set>"'),
+    ({"master_instance_name": "x"}, {"role": "secondary", "tier": "backup-restore"},
      'drkit:tier: "backup-restore"'),
+    ({"edition": "ENTERPRISE_PLUS", "tier": "db-custom-2-7680"}, {},
+     'DatabaseArgs.tier: "db-custom-2-7680" is not valid; allowed for ENTERPRISE_PLUS'),
+    ({"disk_size_gb": 600}, {},
+     "DatabaseArgs.disk_size_gb: 600 is not valid; allowed: 10 to disk_autoresize_limit_gb"),
 ])
-def test_database_rejects_bad_args(write_program: WriteProgram, extra: str,
-                                   config: dict[str, str], named: str) -> None:
-    build = DB_PROGRAM.format(extra=extra).strip()
-    assert named in rejected(write_program, build, **config)
+def test_database_rejects_bad_args(stack: Stack, extra: dict[str, Any], config: dict[str, str],
+                                   named: str) -> None:
+    assert named in rejection(lambda: replicated_database(stack, config, extra))
 
 
 # -- bucket -------------------------------------------------------------------------------
@@ -368,27 +448,29 @@ def test_bucket_with_a_customer_managed_key_lets_gcs_use_it(write_program: Write
 
 
 @pytest.mark.parametrize(("args", "config", "named"), [
-    ("location='EUR5'", {}, "stores data in europe-west1, europe-west2, outside "
-                            "drkit:residency (eu)"),
-    ("location='EU'", {}, "allowed: a predefined dual-region"),
-    ("location='us-central1'", {}, "allowed: a predefined dual-region"),
-    ("data_locations=('europe-west1', 'us-central1')", {},
+    ({"location": "EUR5"}, {}, "stores data in europe-west1, europe-west2, outside "
+                               "drkit:residency (eu)"),
+    ({"location": "EU"}, {}, "allowed: a predefined dual-region"),
+    ({"location": "us-central1"}, {}, "allowed: a predefined dual-region"),
+    ({"data_locations": ("europe-west1", "us-central1")}, {},
      "us-central1 lies outside drkit:residency (eu)"),
-    ("data_locations=('europe-west1', 'europe-west1')", {}, "two different GCP regions"),
-    ("", {"residency": "any", "regions": {"primary": "europe-west1", "secondary": "us-east1"}},
+    ({"data_locations": ("europe-west1", "europe-west1")}, {}, "two different GCP regions"),
+    ({}, {"residency": "any", "regions": {"primary": "europe-west1", "secondary": "us-east1"}},
      "a configurable dual-region needs two regions of one continent"),
-    ("soft_delete_days=1", {}, "BucketArgs.soft_delete_days: 1 is not valid"),
-    ("location='EUR4', data_locations=('europe-west1', 'europe-west4')", {},
+    ({"soft_delete_days": 1}, {}, "BucketArgs.soft_delete_days: 1 is not valid"),
+    ({"location": "EUR4", "data_locations": ("europe-west1", "europe-west4")}, {},
      "at most one of them"),
 ])
-def test_bucket_rejects_placements_outside_the_rules(write_program: WriteProgram, args: str,
+def test_bucket_rejects_placements_outside_the_rules(stack: Stack, args: dict[str, Any],
                                                      config: dict[str, Any], named: str) -> None:
-    assert named in rejected(write_program, BUCKET_PROGRAM.format(args=args).strip(), **config)
+    assert named in rejection(lambda: ReplicatedBucket(
+        "shop-data", stack.settings(**config), BucketArgs(**args), opts=stack.home()))
 
 
-def test_bucket_belongs_in_the_primary_stack(write_program: WriteProgram) -> None:
-    assert "ReplicatedBucket belongs in the primary stack" in rejected(
-        write_program, BUCKET_PROGRAM.format(args="").strip(), role="secondary")
+def test_bucket_belongs_in_the_primary_stack(stack: Stack) -> None:
+    assert "ReplicatedBucket belongs in the primary stack" in rejection(
+        lambda: ReplicatedBucket("shop-data", stack.settings("secondary"), BucketArgs(),
+                                 opts=stack.home("secondary")))
 
 
 # -- standby tier -------------------------------------------------------------------------
@@ -445,25 +527,25 @@ def test_instances_are_shielded_private_and_least_privileged(write_program: Writ
 
 
 @pytest.mark.parametrize(("extra", "named"), [
-    (", health_check_path='healthz'", 'StandbyArgs.health_check_path: "healthz"'),
-    (", full_capacity=Capacity(3, 2, 4)", "StandbyArgs.full_capacity: [3, 2, 4]"),
-    (", zone_count=1", "StandbyArgs.zone_count: 1 is not valid"),
-    (", image='debian-12'", 'StandbyArgs.image: "debian-12"'),
+    ({"health_check_path": "healthz"}, 'StandbyArgs.health_check_path: "healthz"'),
+    ({"full_capacity": Capacity(3, 2, 4)}, "StandbyArgs.full_capacity: [3, 2, 4]"),
+    ({"zone_count": 1}, "StandbyArgs.zone_count: 1 is not valid"),
+    ({"image": "debian-12"}, 'StandbyArgs.image: "debian-12"'),
 ])
-def test_standby_tier_rejects_bad_args(write_program: WriteProgram, extra: str,
-                                       named: str) -> None:
-    assert named in rejected(write_program, f"StandbyArgs(network=refs{extra})")
+def test_standby_tier_rejects_bad_args(extra: dict[str, Any], named: str) -> None:
+    assert named in rejection(lambda: StandbyArgs(network=REFS, **extra))
 
 
-def test_only_the_secondary_fails_over(write_program: WriteProgram) -> None:
-    build = TIER_PROGRAM.format(extra=", failed_over=True").strip()
-    assert "StandbyArgs.failed_over: true is not valid" in rejected(write_program, build)
+def test_only_the_secondary_fails_over(stack: Stack) -> None:
+    assert "StandbyArgs.failed_over: true is not valid" in rejection(lambda: StandbyTier(
+        "shop-web", stack.settings(), StandbyArgs(network=REFS, failed_over=True),
+        opts=stack.home()))
 
 
-def test_standby_tier_name_must_fit_the_service_account(write_program: WriteProgram) -> None:
-    build = "StandbyTier('a-very-long-tier-name-x', settings, StandbyArgs(network=refs), " \
-            "opts=home)"
-    assert 'StandbyTier name: "a-very-long-tier-name-x"' in rejected(write_program, build)
+def test_standby_tier_name_must_fit_the_service_account(stack: Stack) -> None:
+    assert 'StandbyTier name: "a-very-long-tier-name-x"' in rejection(lambda: StandbyTier(
+        "a-very-long-tier-name-x", stack.settings(), StandbyArgs(network=REFS),
+        opts=stack.home()))
 
 
 # -- failover entry -----------------------------------------------------------------------
@@ -518,17 +600,20 @@ def test_entry_with_a_domain_serves_https_and_redirects_http(write_program: Writ
 
 
 @pytest.mark.parametrize(("extra", "named"), [
-    (", domain='Shop.Example.com'", 'EntryArgs.domain: "Shop.Example.com"'),
-    (", health_check_path='x'", 'EntryArgs.health_check_path: "x"'),
-    (", unhealthy_threshold=0", "EntryArgs.unhealthy_threshold: 0"),
+    ({"domain": "Shop.Example.com"}, 'EntryArgs.domain: "Shop.Example.com"'),
+    ({"health_check_path": "x"}, 'EntryArgs.health_check_path: "x"'),
+    ({"unhealthy_threshold": 0}, "EntryArgs.unhealthy_threshold: 0"),
 ])
-def test_entry_rejects_bad_args(write_program: WriteProgram, extra: str, named: str) -> None:
-    assert named in rejected(write_program, ENTRY_PROGRAM.format(extra=extra).strip(),
-                             role="global")
+def test_entry_rejects_bad_args(extra: dict[str, Any], named: str) -> None:
+    assert named in rejection(lambda: EntryArgs(**BACKENDS, **extra))
 
 
-def test_entry_needs_two_regions(write_program: WriteProgram) -> None:
-    build = ("EntryArgs(primary=backends['primary'], "
-             "secondary=RegionalBackend('europe-west1', 'g'))")
-    assert 'EntryArgs.secondary.region: "europe-west1"' in rejected(write_program, build,
-                                                                     role="global")
+def test_entry_needs_two_regions() -> None:
+    assert 'EntryArgs.secondary.region: "europe-west1"' in rejection(lambda: EntryArgs(
+        primary=BACKENDS["primary"], secondary=RegionalBackend("europe-west1", "g")))
+
+
+def test_entry_belongs_in_the_global_stack(stack: Stack) -> None:
+    assert 'drkit:role: "primary" is not valid; FailoverEntry belongs in the global stack' in \
+        rejection(lambda: FailoverEntry("shop-lb", stack.settings(), EntryArgs(**BACKENDS),
+                                        opts=stack.home()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 
@@ -53,14 +52,10 @@ def test_components_reference_lists_every_component() -> None:
     assert all(f"### `{c.module}.{c.cls}`" in rendered for c in components())
 
 
-def test_components_reference_shows_each_inputs_constraint_once_the_data_has_it(
+def test_components_reference_shows_each_inputs_constraint(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    @dataclasses.dataclass(frozen=True)
-    class Constrained(Field):
-        allowed: str = ""
-
-    fields: list[Field] = [Constrained("size", "int", "2", "How many | at most", "1 to 10"),
-                           Constrained("name", "str", None, "", "")]
+    fields = [Field("size", "int", "2", "How many | at most", "1 to 10"),
+              Field("name", "str", None, "", "")]
     monkeypatch.setattr(docs, "components", lambda: [
         Component("components.aws.x", "X", "An X.", "XArgs", fields)])
     assert docs.render("components").endswith(
@@ -114,3 +109,25 @@ def test_a_template_without_the_shown_intent_is_named(tmp_path: Path) -> None:
     _template(tmp_path, {"primary": "warm-standby", "secondary": "warm-standby"})
     with pytest.raises(docs.DocsError, match="must declare drkit: rpo, rto, residency"):
         docs.stack_templates(tmp_path / "stacks", tmp_path)
+
+
+def test_every_component_input_is_described() -> None:
+    """Every field of every <X>Args, and of the argument types they hold, says what it is."""
+    found = components()
+    undescribed = [f"{c.args}.{f.name}" for c in found for f in c.fields if not f.doc]
+    undescribed += [f"{t.cls}.{f.name}" for c in found for t in c.nested for f in t.fields
+                    if not f.doc]
+    assert undescribed == []
+    assert {t.cls for c in found for t in c.nested} == {
+        "NetworkRefs", "Capacity", "RegionalEndpoint", "RegionalBackend", "FlowLogs"}
+
+
+def test_components_reference_gives_each_inputs_constraint() -> None:
+    fields = {(c.module, c.args, f.name): f for c in components() for f in c.fields}
+    assert fields["components.aws.database", "DatabaseArgs",
+                  "backup_retention_days"].allowed == "7 to 35"
+    assert fields["components.gcp.network", "NetworkArgs",
+                  "cidr_block"].allowed == "a private IPv4 network from /16 to /22"
+    assert fields["components.aws.failover", "FailoverArgs",
+                  "request_interval"].allowed == "10 or 30"
+    assert fields["components.aws.database", "DatabaseArgs", "promote"].allowed == ""

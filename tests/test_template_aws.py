@@ -11,8 +11,10 @@ Regenerate after an intended change, then review the diff:
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -155,12 +157,18 @@ def test_protection_can_be_turned_off(tmp_path: Path) -> None:
             if r.type in STATEFUL and r.protect] == []
 
 
-def test_a_config_mistake_fails_before_any_resource(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("values", "message"), [
+    ({"drkit:rpo": "soon"}, 'drkit:rpo: "soon" is not valid'),
+    ({"aws-warm-standby:azCount": 9}, "aws-warm-standby:azCount: 9 is not valid; allowed: 2 to 6"),
+    ({"aws-warm-standby:minSise": 3}, "aws-warm-standby:minSise: unknown key"),
+])
+def test_a_config_mistake_fails_before_any_resource(tmp_path: Path, values: dict[str, Any],
+                                                    message: str) -> None:
     copy = tmp_path / "aws-warm-standby"
     shutil.copytree(TEMPLATE, copy, ignore=shutil.ignore_patterns("venv", "__pycache__"))
     path = copy / "Pulumi.primary.yaml"
     data = yaml.safe_load(path.read_text())
-    data["config"]["drkit:rpo"] = "soon"
+    data["config"].update(values)
     path.write_text(yaml.safe_dump(data))
-    with pytest.raises(ConfigError, match='drkit:rpo: "soon" is not valid'):
+    with pytest.raises(ConfigError, match=re.escape(message)):
         Engine(Project.load(copy)).run("primary")

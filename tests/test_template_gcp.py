@@ -206,8 +206,6 @@ def test_failing_over_promotes_scales_and_moves_traffic(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("stack", "values", "message"), [
     ("primary", {"drkit:rpo": "soon"}, 'drkit:rpo: "soon" is not valid'),
     ("primary", {"gcp-warm-standby:minSise": 3}, "gcp-warm-standby:minSise: unknown key"),
-    ("primary", {"gcp-warm-standby:minSize": "two"}, 'gcp-warm-standby:minSize: "two"'),
-    ("primary", {"gcp-warm-standby:failover": True}, "set it in the secondary and global"),
     ("primary", {"gcp-warm-standby:bucketLocation": "EUR5"},
      'BucketArgs.location: "EUR5" is not valid; it stores data in europe-west1, '
      "europe-west2, outside drkit:residency (eu)"),

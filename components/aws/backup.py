@@ -3,7 +3,7 @@
 Replication (the database replica, S3 replication) copies mistakes too: a dropped table or a
 deleted object reaches the secondary within seconds. Backups are the point-in-time safety net.
 
-- Schedule: every :func:`~components.base.backup_interval_hours` hours, the longest interval
+- Schedule: every :func:`~components.sizing.backup_interval_hours` hours, the longest interval
   that meets the RPO (hourly at best), with a copy of every recovery point to a vault in the
   secondary region.
 - RPO under an hour: a second rule with ``enable_continuous_backup`` gives point-in-time
@@ -16,20 +16,14 @@ deleted object reaches the secondary within seconds. Backups are the point-in-ti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.common import customer_key, home_provider
-from components.base import (
-    ConfigError,
-    DrSettings,
-    backup_interval_hours,
-    invalid,
-    needs_continuous_backup,
-    raise_problems,
-)
+from components.args import Args, arg, between, instance_of, not_empty
+from components.aws.common import AwsComponent
+from components.base import DrSettings
+from components.sizing import backup_interval_hours, needs_continuous_backup
 from drkit_core.intent import Role
 
 MANAGED_POLICIES = {
@@ -43,32 +37,21 @@ MANAGED_POLICIES = {
 CONTINUOUS_MAX_DAYS = 35
 
 
-@dataclass(frozen=True)
-class BackupArgs:
+class BackupArgs(Args):
     """Inputs of :class:`BackupPlan`."""
 
-    replica_provider: aws.Provider
-    """Provider of the secondary region, where the copy vault is created."""
-    resource_arns: Sequence[pulumi.Input[str]]
-    """What to back up: the stack's stateful resources (database, bucket) by ARN."""
-    retention_days: int = 35
-    """Keep recovery points in the primary vault this long."""
-    copy_retention_days: int = 35
-    """Keep the copies in the secondary vault this long."""
-
-    def __post_init__(self) -> None:
-        problems = []
-        if not isinstance(self.replica_provider, aws.Provider):
-            problems.append(invalid("BackupArgs.replica_provider", self.replica_provider,
-                                    "allowed: an aws.Provider of the secondary region"))
-        if not self.resource_arns:
-            problems.append(invalid("BackupArgs.resource_arns", [],
-                                    "allowed: at least one resource ARN"))
-        for key in ("retention_days", "copy_retention_days"):
-            value = getattr(self, key)
-            if not 1 <= value <= 36500:
-                problems.append(invalid(f"BackupArgs.{key}", value, "allowed: 1 to 36500"))
-        raise_problems(problems)
+    replica_provider: aws.Provider = arg(
+        doc="Provider of the secondary region, where the copy vault is created.",
+        allowed=instance_of(aws.Provider, "an aws.Provider of the secondary region"))
+    resource_arns: Sequence[pulumi.Input[str]] = arg(
+        doc="What to back up: the stack's stateful resources (database, bucket) by ARN.",
+        allowed=not_empty("at least one resource ARN"))
+    retention_days: int = arg(
+        default=35, doc="Keep recovery points in the primary vault this long (days).",
+        allowed=between(1, 36500))
+    copy_retention_days: int = arg(
+        default=35, doc="Keep the copies in the secondary vault this long (days).",
+        allowed=between(1, 36500))
 
 
 def schedule(rpo_seconds: int) -> str:
@@ -77,34 +60,33 @@ def schedule(rpo_seconds: int) -> str:
     return "cron(0 0 * * ? *)" if hours == 24 else f"cron(0 0/{hours} * * ? *)"
 
 
-class BackupPlan(pulumi.ComponentResource):
+class BackupPlan(AwsComponent):
     """Vaults in both regions, a plan meeting the RPO with cross-region copies, a selection."""
+
+    ROLES = (Role.PRIMARY,)
+    WHY_THERE = "it creates the copy vault too"
 
     def __init__(self, name: str, settings: DrSettings, args: BackupArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        provider = home_provider("BackupPlan", opts)
+        super().__init__(name, settings, args, opts)
         intent = settings.intent
-        if intent.role is not Role.PRIMARY:
-            raise ConfigError([invalid("drkit:role", intent.role.value, "BackupPlan belongs in "
-                                       "the primary stack: it creates the copy vault too")])
-        super().__init__("drkit:aws:BackupPlan", name, None, opts)
-        tags = settings.all_tags
-        child = pulumi.ResourceOptions(parent=self)
+        tags = self.tags
+        child = self.child()
         primary, secondary = intent.regions.primary, intent.regions.secondary
 
         # S3 recovery points are encrypted by AWS Backup with the vault's key; RDS snapshots
         # keep the database's key in the home region, and RDS re-encrypts their cross-region
         # copies with the copy vault's key: hence "rds" on the copy key only.
-        vault_key = customer_key(f"{name}-vault-key", settings, f"{name} vault ({primary})",
-                                 self, provider, services=["backup"])
+        vault_key = self.customer_key(f"{name}-vault-key", f"{name} vault ({primary})",
+                                      services=["backup"])
         self.vault = aws.backup.Vault(f"{name}-vault", name=f"{name}-{primary}",
                                       kms_key_arn=vault_key.arn, tags=tags,
-                                      opts=settings.stateful(self))
-        copy_key = customer_key(f"{name}-copy-key", settings, f"{name} copies ({secondary})",
-                                self, args.replica_provider, services=["backup", "rds"])
+                                      opts=self.stateful())
+        copy_key = self.customer_key(f"{name}-copy-key", f"{name} copies ({secondary})",
+                                     services=["backup", "rds"], provider=args.replica_provider)
         self.copy_vault = aws.backup.Vault(
             f"{name}-copy-vault", name=f"{name}-{secondary}", kms_key_arn=copy_key.arn,
-            tags=tags, opts=settings.stateful(self, provider=args.replica_provider))
+            tags=tags, opts=self.stateful(provider=args.replica_provider))
 
         self.plan = aws.backup.Plan(f"{name}-plan", name=name, tags=tags, opts=child,
                                     rules=self._rules(args, intent.rpo_seconds))
@@ -122,7 +104,7 @@ class BackupPlan(pulumi.ComponentResource):
         self.selection = aws.backup.Selection(
             f"{name}-selection", name=f"{name}-stateful", plan_id=self.plan.id,
             iam_role_arn=role.arn, resources=list(args.resource_arns),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=attachments))
+            opts=self.child(depends_on=attachments))
 
         self.register_outputs({"vault_arn": self.vault.arn, "copy_vault_arn": self.copy_vault.arn,
                                "plan_id": self.plan.id, "schedule": schedule(intent.rpo_seconds)})

@@ -13,57 +13,48 @@ only the stack that manages it is unavailable until the region returns.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.common import customer_key, home_provider, invoke_opts
-from components.base import ConfigError, DrSettings, invalid, raise_problems
-from drkit_core.intent import Role
+from components.args import Args, arg, between, instance_of
+from components.aws.common import AwsComponent, invoke_opts
+from components.base import DrSettings
+from drkit_core.errors import invalid
+from drkit_core.intent import DrIntent, Role
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 _ACCOUNT_ID_LENGTH = 12
 
 
-@dataclass(frozen=True)
-class BucketArgs:
+class BucketArgs(Args):
     """Inputs of :class:`ReplicatedBucket`."""
 
-    replica_provider: aws.Provider
-    """Provider of the secondary region, where the replica bucket is created."""
-    noncurrent_version_days: int = 90
-    """Keep overwritten and deleted versions this long: the window to undo a bad write."""
-    abort_multipart_days: int = 7
-    """Abort unfinished multipart uploads after this many days (they cost storage)."""
-
-    def __post_init__(self) -> None:
-        problems = []
-        if not isinstance(self.replica_provider, aws.Provider):
-            problems.append(invalid("BucketArgs.replica_provider", self.replica_provider,
-                                    "allowed: an aws.Provider of the secondary region"))
-        if not 1 <= self.noncurrent_version_days <= 3650:
-            problems.append(invalid("BucketArgs.noncurrent_version_days",
-                                    self.noncurrent_version_days, "allowed: 1 to 3650 days"))
-        if not 1 <= self.abort_multipart_days <= 365:
-            problems.append(invalid("BucketArgs.abort_multipart_days", self.abort_multipart_days,
-                                    "allowed: 1 to 365 days"))
-        raise_problems(problems)
+    replica_provider: aws.Provider = arg(
+        doc="Provider of the secondary region, where the replica bucket is created.",
+        allowed=instance_of(aws.Provider, "an aws.Provider of the secondary region"))
+    noncurrent_version_days: int = arg(
+        default=90,
+        doc="Keep overwritten and deleted versions this long: the window to undo a bad write.",
+        allowed=between(1, 3650, unit="days"))
+    abort_multipart_days: int = arg(
+        default=7,
+        doc="Abort unfinished multipart uploads after this many days (they cost storage).",
+        allowed=between(1, 365, unit="days"))
 
 
 class _Side:
     """One bucket with its key and safety settings (versioned, SSE-KMS, private, TLS only)."""
 
     def __init__(self, name: str, bucket_name: pulumi.Input[str], region: str,
-                 settings: DrSettings, args: BucketArgs, parent: pulumi.Resource,
-                 provider: aws.Provider) -> None:
-        child = pulumi.ResourceOptions(parent=parent, provider=provider)
+                 owner: ReplicatedBucket, args: BucketArgs, provider: aws.Provider) -> None:
+        child = owner.child(provider=provider)
         self.region = region
-        self.key = customer_key(f"{name}-key", settings, f"{name} bucket ({region})", parent,
-                                provider, services=["s3"])
-        self.bucket = aws.s3.Bucket(name, bucket=bucket_name, tags=settings.all_tags,
-                                    opts=settings.stateful(parent, provider=provider))
+        self.key = owner.customer_key(f"{name}-key", f"{name} bucket ({region})",
+                                      services=["s3"], provider=provider)
+        self.bucket = aws.s3.Bucket(name, bucket=bucket_name, tags=owner.tags,
+                                    opts=owner.stateful(provider=provider))
         self.versioning = aws.s3.BucketVersioning(
             name, bucket=self.bucket.id,
             versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(
@@ -93,42 +84,40 @@ class _Side:
                 abort_incomplete_multipart_upload=aws.s3.
                 BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
                     days_after_initiation=args.abort_multipart_days))],
-            opts=pulumi.ResourceOptions(parent=parent, provider=provider,
-                                        depends_on=[self.versioning]))
+            opts=owner.child(provider=provider, depends_on=[self.versioning]))
 
 
-class ReplicatedBucket(pulumi.ComponentResource):
+class ReplicatedBucket(AwsComponent):
     """Source bucket (primary region) replicated to a replica bucket (secondary region)."""
+
+    ROLES = (Role.PRIMARY,)
+    WHY_THERE = "it creates the replica bucket too"
 
     def __init__(self, name: str, settings: DrSettings, args: BucketArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        provider = home_provider("ReplicatedBucket", opts)
-        intent = settings.intent
-        _check(name, settings)
-        super().__init__("drkit:aws:ReplicatedBucket", name, None, opts)
-        account = aws.get_caller_identity_output(opts=invoke_opts(provider)).account_id
+        super().__init__(name, settings, args, opts)
+        account = aws.get_caller_identity_output(opts=invoke_opts(self.provider)).account_id
 
         def bucket_name(role: str, region: str) -> pulumi.Output[str]:
             return account.apply(lambda a: f"{name}-{role}-{region}-{a}")
 
-        primary, secondary = intent.regions.primary, intent.regions.secondary
+        primary, secondary = self.intent.regions.primary, self.intent.regions.secondary
         self.source = _Side(f"{name}-source", bucket_name("source", primary), primary,
-                            settings, args, self, provider)
+                            self, args, self.provider)
         self.replica = _Side(f"{name}-replica", bucket_name("replica", secondary), secondary,
-                             settings, args, self, args.replica_provider)
+                             self, args, args.replica_provider)
         self.role = aws.iam.Role(
             f"{name}-replication", description=f"S3 replication of {name} to {secondary}",
-            assume_role_policy=_assume_role("s3.amazonaws.com"), tags=settings.all_tags,
-            opts=pulumi.ResourceOptions(parent=self))
+            assume_role_policy=_assume_role("s3.amazonaws.com"), tags=self.tags,
+            opts=self.child())
         aws.iam.RolePolicy(f"{name}-replication", role=self.role.id,
                            policy=_replication_policy(self.source, self.replica),
-                           opts=pulumi.ResourceOptions(parent=self))
+                           opts=self.child())
         self.replication = aws.s3.BucketReplicationConfig(
             f"{name}-replication", bucket=self.source.bucket.id, role=self.role.arn,
             rules=[_replication_rule(self.replica)],
             # S3 rejects the configuration until both buckets are versioned.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[
-                self.source.versioning, self.replica.versioning]))
+            opts=self.child(depends_on=[self.source.versioning, self.replica.versioning]))
 
         self.bucket_name = self.source.bucket.bucket
         self.replica_bucket_name = self.replica.bucket.bucket
@@ -141,18 +130,15 @@ class ReplicatedBucket(pulumi.ComponentResource):
             "replication_role_arn": self.role.arn,
         })
 
-
-def _check(name: str, settings: DrSettings) -> None:
-    intent = settings.intent
-    if intent.role is not Role.PRIMARY:
-        raise ConfigError([invalid("drkit:role", intent.role.value, "ReplicatedBucket belongs "
-                                   "in the primary stack: it creates the replica bucket too")])
-    longest = f"{name}-replica-{intent.regions.secondary}-" + "0" * _ACCOUNT_ID_LENGTH
-    source = f"{name}-source-{intent.regions.primary}-" + "0" * _ACCOUNT_ID_LENGTH
-    if not (_BUCKET_NAME.match(longest) and _BUCKET_NAME.match(source)):
-        raise_problems([invalid("ReplicatedBucket name", name, "allowed: lower-case letters, "
-                                f"digits and dashes; bucket names such as {longest} must "
-                                "fit in 63 characters")])
+    def check(self, name: str, intent: DrIntent, args: BucketArgs) -> list[str]:
+        """Both bucket names (with region and account id) fit S3's 63 characters."""
+        longest = f"{name}-replica-{intent.regions.secondary}-" + "0" * _ACCOUNT_ID_LENGTH
+        source = f"{name}-source-{intent.regions.primary}-" + "0" * _ACCOUNT_ID_LENGTH
+        if not (_BUCKET_NAME.match(longest) and _BUCKET_NAME.match(source)):
+            return [invalid("ReplicatedBucket name", name, "allowed: lower-case letters, "
+                            f"digits and dashes; bucket names such as {longest} must fit in "
+                            "63 characters")]
+        return []
 
 
 def _replication_rule(replica: _Side) -> aws.s3.BucketReplicationConfigRuleArgs:

@@ -1,4 +1,5 @@
-"""Pieces every AWS component uses: its explicit provider and customer-managed KMS keys."""
+"""Pieces every AWS component uses: its base (explicit provider, tags) and customer-managed KMS
+keys."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any, Literal
 import pulumi
 import pulumi_aws as aws
 
-from components.base import ConfigError, DrSettings
+from components.component import DrComponent
 
 KeyService = Literal["rds", "s3", "backup", "secretsmanager"]
 """AWS services that may use a drkit key on behalf of the account's principals."""
@@ -34,19 +35,6 @@ KEY_ADMIN_ACTIONS = [
 
 _LOGS_ACTIONS = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
                  "kms:Describe*"]
-
-
-def home_provider(component: str, opts: pulumi.ResourceOptions | None) -> aws.Provider:
-    """The explicit AWS provider in ``opts``; drkit components never use the default one.
-
-    A default provider takes its region from ambient config, so a DR stack could silently
-    deploy both "regions" into one.
-    """
-    provider = opts.provider if opts else None
-    if not isinstance(provider, aws.Provider):
-        raise ConfigError([f"{component}: opts.provider: {provider!r} is not valid; pass "
-                           "pulumi.ResourceOptions(provider=aws.Provider(..., region=...))"])
-    return provider
 
 
 def invoke_opts(provider: aws.Provider) -> pulumi.InvokeOutputOptions:
@@ -100,20 +88,33 @@ def key_policy(account: Account, services: Sequence[KeyService],
     return pulumi.Output.all(account.partition, account.region, account.id).apply(render)
 
 
-def customer_key(name: str, settings: DrSettings, description: str, parent: pulumi.Resource,
-                 provider: aws.Provider, services: Sequence[KeyService],
-                 log_groups: Sequence[str] = ()) -> aws.kms.Key:
-    """A rotating customer-managed KMS key (protected: losing it loses the data it encrypts),
-    with an explicit :func:`key_policy` for the ``services`` that use it.
+class AwsComponent(DrComponent[aws.Provider]):
+    """Base of the AWS components: an explicit ``aws.Provider`` and the stack's tags."""
 
-    30 days of deletion window, the longest AWS allows, to undo a mistaken deletion.
-    """
-    return aws.kms.Key(
-        name,
-        description=description,
-        enable_key_rotation=True,
-        deletion_window_in_days=30,
-        policy=key_policy(Account(provider), services, log_groups),
-        tags=settings.all_tags,
-        opts=settings.stateful(parent, provider=provider),
-    )
+    CLOUD = "aws"
+    PROVIDER = aws.Provider
+    PROVIDER_EXAMPLE = "pulumi.ResourceOptions(provider=aws.Provider(..., region=...))"
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return self.settings.all_tags
+
+    def customer_key(self, name: str, description: str, services: Sequence[KeyService],
+                     provider: aws.Provider | None = None,
+                     log_groups: Sequence[str] = ()) -> aws.kms.Key:
+        """A rotating customer-managed KMS key (protected: losing it loses the data it
+        encrypts), with an explicit :func:`key_policy` for the ``services`` that use it, on
+        ``provider`` (default: the component's own).
+
+        30 days of deletion window, the longest AWS allows, to undo a mistaken deletion.
+        """
+        provider = provider or self.provider
+        return aws.kms.Key(
+            name,
+            description=description,
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=key_policy(Account(provider), services, log_groups),
+            tags=self.tags,
+            opts=self.stateful(provider=provider),
+        )

@@ -18,16 +18,17 @@ and logs schema changes and slow queries.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.common import KeyService, customer_key, home_provider
+from components.args import Args, arg, between, instance_of, matches, one_of, satisfies
+from components.aws.common import AwsComponent, KeyService
 from components.aws.network import NetworkRefs
-from components.base import ConfigError, DrSettings, invalid, raise_problems
-from drkit_core.intent import Role, Tier
+from components.base import DrSettings
+from drkit_core.errors import invalid
+from drkit_core.intent import DrIntent, Role, Tier
 
 REPLICA_MULTI_AZ = {
     Tier.PILOT_LIGHT: False,
@@ -47,93 +48,101 @@ PI_RETENTION_DAYS = (7, *range(31, 714, 31), 731)
 """What Performance Insights accepts: 7 days (free tier), whole months of 31 days, 2 years."""
 MONITORING_POLICY = "service-role/AmazonRDSEnhancedMonitoringRole"
 """The AWS managed policy of the enhanced monitoring role."""
+MAX_STORAGE_GB = 65536
+"""The largest gp3 volume RDS offers (64 TiB)."""
 
 
-@dataclass(frozen=True)
-class DatabaseArgs:
+def _supported_version(text: str) -> bool:
+    version = _ENGINE_VERSION.match(text)
+    return version is not None and int(version.group(1)) >= MIN_MAJOR_VERSION
+
+
+class DatabaseArgs(Args):
     """Inputs of :class:`ReplicatedDatabase`."""
 
-    network: NetworkRefs
-    """Where the database lives: its private subnets, and the VPC range allowed to connect."""
-    source_db_arn: pulumi.Input[str] | None = None
-    """Secondary role only: ARN of the primary instance to replicate."""
-    instance_class: str = "db.m6g.large"
-    """A size that can carry production load: the replica must, once promoted."""
-    engine_version: str = "16"
-    """PostgreSQL version (auto minor upgrades); the secondary gives the primary's too."""
-    allocated_storage_gb: int = 50
-    max_allocated_storage_gb: int = 500
-    """Storage autoscaling ceiling, so a full disk does not become the disaster."""
-    backup_retention_days: int = 14
-    """Automated backups (point-in-time recovery window): 7 to 35 days."""
-    db_name: str = "app"
-    username: str = "app_admin"
-    """Master user; its password is generated and kept in Secrets Manager by RDS."""
-    replica_multi_az: bool | None = None
-    """Override :data:`REPLICA_MULTI_AZ` for the secondary's replica."""
-    promote: bool = False
-    """Secondary only: promote the replica to a standalone primary (failover)."""
-    monitoring_interval: int = 60
-    """OS metrics every 1, 5, 10, 15, 30 or 60 s: a full disk or busy host shows in a minute."""
-    performance_insights_retention_days: int = 7
-    """Performance Insights history (DB key): 7 days (free), 31-day months or 731 (paid)."""
-    log_statement: str = "ddl"
-    """``ddl`` logs every schema change (who dropped what, when) but no query data."""
-    log_min_duration_ms: int = 1000
-    """``log_min_duration_statement``: log statements slower than this (ms); -1 is off."""
+    network: NetworkRefs = arg(
+        doc="Where the database lives: its private subnets, and the VPC range allowed to "
+            "connect.",
+        allowed=instance_of(NetworkRefs, "a NetworkRefs (a Network's refs)"))
+    source_db_arn: pulumi.Input[str] | None = arg(
+        default=None, doc="Secondary role only: ARN of the primary instance to replicate.")
+    instance_class: str = arg(
+        default="db.m6g.large",
+        doc="A size that can carry production load: the replica must, once promoted.",
+        allowed=matches(r"db\.", "an RDS instance class such as db.m6g.large"))
+    engine_version: str = arg(
+        default="16",
+        doc="PostgreSQL version (auto minor upgrades); the secondary gives the primary's too.",
+        allowed=satisfies(_supported_version, f"a PostgreSQL major version from "
+                                              f"{MIN_MAJOR_VERSION}, such as 16 or 16.4"))
+    allocated_storage_gb: int = arg(
+        default=50, doc="Storage at creation (gp3); autoscaling grows it.",
+        allowed=between(20, MAX_STORAGE_GB))
+    max_allocated_storage_gb: int = arg(
+        default=500, doc="Storage autoscaling ceiling, so a full disk does not become the "
+                         "disaster.",
+        allowed=between(20, MAX_STORAGE_GB))
+    backup_retention_days: int = arg(
+        default=14, doc="Automated backups: the point-in-time recovery window.",
+        allowed=between(7, 35, why="a week of point-in-time recovery at least"))
+    db_name: str = arg(
+        default="app", doc="A database created in the primary (the replica has it too).",
+        allowed=matches(r"[a-zA-Z][a-zA-Z0-9_]{0,62}$",
+                        "a letter, then up to 62 letters, digits and underscores"))
+    username: str = arg(
+        default="app_admin",
+        doc="Master user; its password is generated and kept in Secrets Manager by RDS.",
+        allowed=matches(r"[a-zA-Z][a-zA-Z0-9_]{0,62}$",
+                        "a letter, then up to 62 letters, digits and underscores"))
+    replica_multi_az: bool | None = arg(
+        default=None, doc="Override :data:`REPLICA_MULTI_AZ` for the secondary's replica.")
+    promote: bool = arg(
+        default=False,
+        doc="Secondary only: promote the replica to a standalone primary (failover).")
+    monitoring_interval: int = arg(
+        default=60,
+        doc="Seconds between enhanced monitoring's OS metrics: a full disk or busy host "
+            "shows in a minute.",
+        allowed=one_of(*MONITORING_INTERVALS))
+    performance_insights_retention_days: int = arg(
+        default=7, doc="Performance Insights history (encrypted with the database's key).",
+        allowed=one_of(*PI_RETENTION_DAYS,
+                       text="7 (free), a multiple of 31 up to 713, or 731"))
+    log_statement: str = arg(
+        default="ddl",
+        doc="Statements logged: ``ddl`` logs every schema change (who dropped what, when) but "
+            "no query data.",
+        allowed=one_of(*LOG_STATEMENT))
+    log_min_duration_ms: int = arg(
+        default=1000,
+        doc="``log_min_duration_statement``: log statements slower than this (ms).",
+        allowed=between(-1, why="-1 is off, 0 logs every statement"))
 
-    def __post_init__(self) -> None:
-        problems = []
-        if not 7 <= self.backup_retention_days <= 35:
-            problems.append(invalid(
-                "DatabaseArgs.backup_retention_days", self.backup_retention_days,
-                "allowed: 7 to 35 (a week of point-in-time recovery at least)"))
-        if not 20 <= self.allocated_storage_gb <= self.max_allocated_storage_gb:
-            problems.append(invalid(
-                "DatabaseArgs.allocated_storage_gb", self.allocated_storage_gb,
-                f"allowed: 20 to max_allocated_storage_gb ({self.max_allocated_storage_gb})"))
-        version = _ENGINE_VERSION.match(self.engine_version)
-        if not version or int(version.group(1)) < MIN_MAJOR_VERSION:
-            problems.append(invalid("DatabaseArgs.engine_version", self.engine_version,
-                                    f"allowed: a PostgreSQL major version from "
-                                    f"{MIN_MAJOR_VERSION}, such as 16 or 16.4"))
-        if self.monitoring_interval not in MONITORING_INTERVALS:
-            problems.append(invalid("DatabaseArgs.monitoring_interval", self.monitoring_interval,
-                                    f"allowed: {', '.join(map(str, MONITORING_INTERVALS))}"))
-        if self.performance_insights_retention_days not in PI_RETENTION_DAYS:
-            problems.append(invalid("DatabaseArgs.performance_insights_retention_days",
-                                    self.performance_insights_retention_days,
-                                    "allowed: 7, a multiple of 31 up to 713, or 731"))
-        if self.log_statement not in LOG_STATEMENT:
-            problems.append(invalid("DatabaseArgs.log_statement", self.log_statement,
-                                    f"allowed: {', '.join(LOG_STATEMENT)}"))
-        if self.log_min_duration_ms < -1:
-            problems.append(invalid("DatabaseArgs.log_min_duration_ms", self.log_min_duration_ms,
-                                    "allowed: -1 (off), 0 (every statement) or more"))
-        if not self.instance_class.startswith("db."):
-            problems.append(invalid("DatabaseArgs.instance_class", self.instance_class,
-                                    "allowed: an RDS instance class such as db.m6g.large"))
-        raise_problems(problems)
+    def check(self) -> list[str]:
+        if self.allocated_storage_gb > self.max_allocated_storage_gb:
+            return [invalid(self.where("allocated_storage_gb"), self.allocated_storage_gb,
+                            f"allowed: 20 to max_allocated_storage_gb "
+                            f"({self.max_allocated_storage_gb})")]
+        return []
 
 
-class ReplicatedDatabase(pulumi.ComponentResource):
+class ReplicatedDatabase(AwsComponent):
     """The primary instance (primary role) or its cross-region replica (secondary role)."""
 
     def __init__(self, name: str, settings: DrSettings, args: DatabaseArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        provider = home_provider("ReplicatedDatabase", opts)
+        super().__init__(name, settings, args, opts)
         intent = settings.intent
-        region = _check(name, settings, args)
-        super().__init__("drkit:aws:ReplicatedDatabase", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        tags = settings.all_tags
+        region = intent.regions.of(intent.role)
+        child = self.child()
+        tags = self.tags
         identifier = f"{name}-{region}"
 
         # The primary's master password is a Secrets Manager secret under the same key.
         services: list[KeyService] = ["rds", "secretsmanager"] \
             if intent.role is Role.PRIMARY else ["rds"]
-        self.key = customer_key(f"{name}-key", settings, f"{name} database ({region})", self,
-                                provider, services=services)
+        self.key = self.customer_key(f"{name}-key", f"{name} database ({region})",
+                                     services=services)
         self.parameters = aws.rds.ParameterGroup(
             f"{name}-params", name=f"{identifier}-{family(args.engine_version)}",
             family=family(args.engine_version),
@@ -188,7 +197,7 @@ class ReplicatedDatabase(pulumi.ComponentResource):
                 max_allocated_storage=args.max_allocated_storage_gb, storage_type="gp3",
                 multi_az=True, db_name=args.db_name, username=args.username,
                 manage_master_user_password=True, master_user_secret_kms_key_id=self.key.arn,
-                opts=settings.stateful(self, depends_on=[attached]), **common)
+                opts=self.stateful(depends_on=[attached]), **common)
         else:
             multi_az = args.replica_multi_az
             if multi_az is None:
@@ -197,7 +206,7 @@ class ReplicatedDatabase(pulumi.ComponentResource):
                 f"{name}-db", replicate_source_db=None if args.promote else args.source_db_arn,
                 multi_az=multi_az, max_allocated_storage=args.max_allocated_storage_gb,
                 storage_type="gp3",
-                opts=settings.stateful(self, depends_on=[attached]), **common)
+                opts=self.stateful(depends_on=[attached]), **common)
 
         self.arn = self.instance.arn
         self.endpoint = self.instance.address
@@ -205,10 +214,36 @@ class ReplicatedDatabase(pulumi.ComponentResource):
         self.register_outputs({"arn": self.arn, "endpoint": self.endpoint,
                                "identifier": self.identifier, "kms_key_arn": self.key.arn})
 
+    def check(self, name: str, intent: DrIntent, args: DatabaseArgs) -> list[str]:
+        """The name fits the identifier; the inputs suit the stack's role."""
+        problems = []
+        if not _IDENTIFIER.match(f"{name}-{intent.region}"):
+            problems.append(invalid("ReplicatedDatabase name", name, "allowed: lower-case "
+                                    "letters, digits and dashes, starting with a letter (it "
+                                    "names the instance with its region, 63 characters at "
+                                    "most)"))
+        if intent.role is Role.PRIMARY:
+            if args.source_db_arn is not None:
+                problems.append(invalid("DatabaseArgs.source_db_arn", "<set>", "allowed: only "
+                                        "in the secondary stack (the primary is the source)"))
+            if args.promote:
+                problems.append(invalid("DatabaseArgs.promote", True,
+                                        "allowed: only in the secondary stack"))
+            return problems
+        if intent.tier is Tier.BACKUP_RESTORE:
+            problems.append(invalid("drkit:tier", intent.tier.value, "a backup-restore "
+                                    "secondary runs no replica; restore from the backup copies "
+                                    "in the secondary vault instead"))
+        if args.source_db_arn is None and not args.promote:
+            problems.append(invalid("DatabaseArgs.source_db_arn", None, "required in the "
+                                    "secondary stack: the primary's DB ARN (a cross-region "
+                                    "replica needs the ARN, not the identifier)"))
+        return problems
+
     def _monitoring_role(self, name: str, identifier: str,
                          tags: dict[str, str]) -> tuple[aws.iam.Role, pulumi.Resource]:
         """The role RDS assumes to publish enhanced monitoring metrics (AWS managed policy)."""
-        child = pulumi.ResourceOptions(parent=self)
+        child = self.child()
         role = aws.iam.Role(
             f"{name}-monitoring", description=f"RDS enhanced monitoring of {identifier}",
             assume_role_policy=pulumi.Output.json_dumps({
@@ -226,33 +261,3 @@ class ReplicatedDatabase(pulumi.ComponentResource):
 def family(engine_version: str) -> str:
     """The parameter group family of a PostgreSQL version: ``16.4`` -> ``postgres16``."""
     return f"postgres{engine_version.split('.')[0]}"
-
-
-def _check(name: str, settings: DrSettings, args: DatabaseArgs) -> str:
-    """Validate what depends on the stack's role; returns the database's region."""
-    intent = settings.intent
-    problems = []
-    if intent.region is None:
-        raise ConfigError(["ReplicatedDatabase: drkit:role: \"global\" is not valid; a database "
-                           "lives in the primary or the secondary stack"])
-    if not _IDENTIFIER.match(f"{name}-{intent.region}"):
-        problems.append(invalid("ReplicatedDatabase name", name, "allowed: lower-case letters, "
-                                "digits and dashes, starting with a letter (it names the "
-                                "instance with its region, 63 characters at most)"))
-    if intent.role is Role.PRIMARY and args.source_db_arn is not None:
-        problems.append(invalid("DatabaseArgs.source_db_arn", "<set>",
-                                "allowed: only in the secondary stack (the primary is the source)"))
-    if intent.role is Role.PRIMARY and args.promote:
-        problems.append(invalid("DatabaseArgs.promote", True,
-                                "allowed: only in the secondary stack"))
-    if intent.role is Role.SECONDARY:
-        if intent.tier is Tier.BACKUP_RESTORE:
-            problems.append(invalid("drkit:tier", intent.tier.value, "a backup-restore "
-                                    "secondary runs no replica; restore from the backup copies "
-                                    "in the secondary vault instead"))
-        if args.source_db_arn is None and not args.promote:
-            problems.append(invalid("DatabaseArgs.source_db_arn", None, "required in the "
-                                    "secondary stack: the primary's DB ARN (a cross-region "
-                                    "replica needs the ARN, not the identifier)"))
-    raise_problems(problems)
-    return intent.region

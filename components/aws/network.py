@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-from dataclasses import dataclass
 from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.common import Account, customer_key, home_provider, invoke_opts
-from components.base import DrSettings, invalid, raise_problems
+from components.args import Args, arg, between, one_of, satisfies
+from components.aws.common import Account, AwsComponent, invoke_opts
+from components.base import DrSettings
 
 NatMode = Literal["per-az", "single"]
 
@@ -29,39 +29,28 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
 """The retentions CloudWatch Logs accepts."""
 
 
-@dataclass(frozen=True)
-class NetworkArgs:
+class NetworkArgs(Args):
     """Inputs of :class:`Network`."""
 
-    cidr_block: str = "10.0.0.0/16"
-    """VPC range, /16 to /20; split into /(n+4) subnets, public first then private."""
-    az_count: int = 3
-    """Zones to spread over: 3 by default so a zone failure leaves two; at least 2."""
-    nat_gateways: NatMode = "per-az"
-    """``per-az`` (production: no cross-zone dependency) or ``single`` (cheaper, one zone)."""
-    flow_log_retention_days: int = 365
-    """Keep VPC flow logs this long: a year covers most audit and incident look-backs."""
-
-    def __post_init__(self) -> None:
-        problems = []
-        try:
-            network = ipaddress.IPv4Network(self.cidr_block)
-            if not 16 <= network.prefixlen <= 20:
-                raise ValueError(self.cidr_block)
-        except ValueError:
-            problems.append(invalid("NetworkArgs.cidr_block", self.cidr_block,
-                                    "allowed: an IPv4 network from /16 to /20"))
-        if not 2 <= self.az_count <= 6:
-            problems.append(invalid("NetworkArgs.az_count", self.az_count,
-                                    "allowed: 2 to 6 (a DR region needs at least 2 zones)"))
-        if self.nat_gateways not in ("per-az", "single"):
-            problems.append(invalid("NetworkArgs.nat_gateways", self.nat_gateways,
-                                    "allowed: per-az, single"))
-        if self.flow_log_retention_days not in LOG_RETENTION_DAYS:
-            problems.append(invalid("NetworkArgs.flow_log_retention_days",
-                                    self.flow_log_retention_days, "allowed: a CloudWatch Logs "
-                                    f"retention: {', '.join(map(str, LOG_RETENTION_DAYS))}"))
-        raise_problems(problems)
+    cidr_block: str = arg(
+        default="10.0.0.0/16",
+        doc="VPC range; split into /(n+4) subnets, public first then private.",
+        allowed=satisfies(lambda v: 16 <= ipaddress.IPv4Network(v).prefixlen <= 20,
+                          "an IPv4 network from /16 to /20"))
+    az_count: int = arg(
+        default=3, doc="Zones to spread over: 3 by default so a zone failure leaves two.",
+        allowed=between(2, 6, why="a DR region needs at least 2 zones"))
+    nat_gateways: NatMode = arg(
+        default="per-az",
+        doc="``per-az`` (production: no cross-zone dependency) or ``single`` (cheaper, one "
+            "zone).",
+        allowed=one_of("per-az", "single"))
+    flow_log_retention_days: int = arg(
+        default=365,
+        doc="Keep VPC flow logs this long: a year covers most audit and incident look-backs.",
+        allowed=one_of(*LOG_RETENTION_DAYS,
+                       text="a CloudWatch Logs retention: "
+                            + ", ".join(map(str, LOG_RETENTION_DAYS))))
 
     def subnet_cidrs(self) -> tuple[list[str], list[str]]:
         """(public, private) subnet ranges, one of each per zone."""
@@ -70,26 +59,27 @@ class NetworkArgs:
         return blocks[:self.az_count], blocks[self.az_count:2 * self.az_count]
 
 
-@dataclass(frozen=True)
-class NetworkRefs:
+class NetworkRefs(Args):
     """What other components need from a network; build it by hand to reuse an existing VPC."""
 
-    vpc_id: pulumi.Input[str]
-    cidr_block: pulumi.Input[str]
-    public_subnet_ids: pulumi.Input[list[str]]
-    private_subnet_ids: pulumi.Input[list[str]]
+    vpc_id: pulumi.Input[str] = arg(doc="The VPC's id.")
+    cidr_block: pulumi.Input[str] = arg(doc="The VPC's range (databases admit clients from it).")
+    public_subnet_ids: pulumi.Input[list[str]] = arg(
+        doc="Subnets of the load balancer and the NAT gateways, one per zone.")
+    private_subnet_ids: pulumi.Input[list[str]] = arg(
+        doc="Subnets of the instances and databases, one per zone.")
 
 
-class Network(pulumi.ComponentResource):
+class Network(AwsComponent):
     """VPC, internet gateway, NAT gateways, and public/private subnets in ``az_count`` zones."""
 
     def __init__(self, name: str, settings: DrSettings, args: NetworkArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        provider = home_provider("Network", opts)
-        super().__init__("drkit:aws:Network", name, None, opts)
-        tags = settings.all_tags
-        child = pulumi.ResourceOptions(parent=self)
-        zones = aws.get_availability_zones_output(state="available", opts=invoke_opts(provider))
+        super().__init__(name, settings, args, opts)
+        tags = self.tags
+        child = self.child()
+        zones = aws.get_availability_zones_output(state="available",
+                                                  opts=invoke_opts(self.provider))
 
         self.vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=args.cidr_block,
                                enable_dns_support=True, enable_dns_hostnames=True,
@@ -98,7 +88,7 @@ class Network(pulumi.ComponentResource):
         aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=self.vpc.id,
                                      tags={**tags, "Name": f"{name}-default (unused)"},
                                      opts=child)
-        self.flow_logs = self._flow_logs(name, settings, args, provider)
+        self.flow_logs = self._flow_logs(name, args)
         gateway = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=self.vpc.id,
                                           tags={**tags, "Name": name}, opts=child)
         public_table = aws.ec2.RouteTable(
@@ -124,7 +114,7 @@ class Network(pulumi.ComponentResource):
                 nat = aws.ec2.NatGateway(
                     f"{name}-nat-{index}", allocation_id=address.id, subnet_id=public.id,
                     tags={**tags, "Name": f"{name}-nat-{index}"},
-                    opts=pulumi.ResourceOptions(parent=self, depends_on=[gateway]))
+                    opts=self.child(depends_on=[gateway]))
                 nat_ids.append(nat.id)
             private = aws.ec2.Subnet(f"{name}-private-{index}", vpc_id=self.vpc.id,
                                      cidr_block=private_cidrs[index], availability_zone=zone,
@@ -148,20 +138,19 @@ class Network(pulumi.ComponentResource):
             "private_subnet_ids": self.refs.private_subnet_ids,
         })
 
-    def _flow_logs(self, name: str, settings: DrSettings, args: NetworkArgs,
-                   provider: aws.Provider) -> aws.cloudwatch.LogGroup:
+    def _flow_logs(self, name: str, args: NetworkArgs) -> aws.cloudwatch.LogGroup:
         """Every flow of the VPC, to an encrypted log group, through a role that may write
         only there."""
-        tags = settings.all_tags
-        child = pulumi.ResourceOptions(parent=self)
-        account = Account(provider)
+        tags = self.tags
+        child = self.child()
+        account = Account(self.provider)
         group_name = f"/drkit/vpc-flow-logs/{name}"
-        key = customer_key(f"{name}-flow-logs-key", settings, f"{name} VPC flow logs", self,
-                           provider, services=[], log_groups=[group_name])
+        key = self.customer_key(f"{name}-flow-logs-key", f"{name} VPC flow logs", services=[],
+                                log_groups=[group_name])
         group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs", name=group_name, kms_key_id=key.arn,
             retention_in_days=args.flow_log_retention_days, tags=tags,
-            opts=settings.stateful(self))
+            opts=self.stateful())
         role = aws.iam.Role(
             f"{name}-flow-logs", description=f"VPC flow logs of {name}", tags=tags, opts=child,
             assume_role_policy=pulumi.Output.json_dumps({
@@ -185,7 +174,7 @@ class Network(pulumi.ComponentResource):
             f"{name}-flow-logs", vpc_id=self.vpc.id, traffic_type="ALL",
             log_destination_type="cloud-watch-logs", log_destination=group.arn,
             iam_role_arn=role.arn, tags={**tags, "Name": name},
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]))
+            opts=self.child(depends_on=[policy]))
         return group
 
 

@@ -1,7 +1,7 @@
 """Standby compute tier: an internet-facing ALB in front of an Auto Scaling group.
 
 The same component runs in both regions; only its size differs, by the rule in
-:func:`components.base.standby_capacity` (primary full; secondary by tier). The group spans
+:func:`components.sizing.standby_capacity` (primary full; secondary by tier). The group spans
 every private subnet and replaces instances the load balancer reports unhealthy, and the ALB's
 health check is the one Route53 failover ends up relying on (``evaluate_target_health``).
 """
@@ -9,68 +9,63 @@ health check is the one Route53 failover ends up relying on (``evaluate_target_h
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.common import home_provider, invoke_opts
+from components.args import Args, arg, between, instance_of, matches, one_of
+from components.aws.common import AwsComponent, invoke_opts
 from components.aws.network import NetworkRefs
-from components.base import Capacity, DrSettings, invalid, raise_problems, standby_capacity
+from components.base import DrSettings
+from components.sizing import ORDERED, Capacity, standby_capacity
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
-@dataclass(frozen=True)
-class StandbyArgs:
+class StandbyArgs(Args):
     """Inputs of :class:`StandbyTier`."""
 
-    network: NetworkRefs
-    """The ALB goes in the public subnets, the instances in all private subnets."""
-    full_capacity: Capacity = field(default_factory=lambda: Capacity(min=2, desired=3, max=6))
-    """Capacity at full load; the secondary runs a share of it, per tier."""
-    instance_type: str = "t3.medium"
-    architecture: str = "x86_64"
-    """Amazon Linux 2023 image architecture: x86_64 or arm64 (must suit instance_type)."""
-    app_port: int = 8080
-    health_check_path: str = "/healthz"
-    """Answered with 200 by a healthy instance; the ALB and Route53 both probe it."""
-    certificate_arn: str | None = None
-    """ACM certificate of this region: adds an HTTPS listener and redirects HTTP to it."""
-    user_data: str | None = None
-    """Boot script (plain text; encoded here)."""
-    volume_size_gb: int = 20
-
-    def __post_init__(self) -> None:
-        problems = self.full_capacity.problems("StandbyArgs.full_capacity")
-        if not self.health_check_path.startswith("/"):
-            problems.append(invalid("StandbyArgs.health_check_path", self.health_check_path,
-                                    "allowed: a path starting with /, such as /healthz"))
-        if not 1 <= self.app_port <= 65535:
-            problems.append(invalid("StandbyArgs.app_port", self.app_port, "allowed: 1-65535"))
-        if self.architecture not in ("x86_64", "arm64"):
-            problems.append(invalid("StandbyArgs.architecture", self.architecture,
-                                    "allowed: x86_64, arm64"))
-        if self.certificate_arn is not None and not self.certificate_arn.startswith(
-                "arn:aws:acm:"):
-            problems.append(invalid("StandbyArgs.certificate_arn", self.certificate_arn,
-                                    "allowed: an ACM certificate ARN (arn:aws:acm:...)"))
-        if not 8 <= self.volume_size_gb <= 16384:
-            problems.append(invalid("StandbyArgs.volume_size_gb", self.volume_size_gb,
-                                    "allowed: 8 to 16384"))
-        raise_problems(problems)
+    network: NetworkRefs = arg(
+        doc="The ALB goes in the public subnets, the instances in all private subnets.",
+        allowed=instance_of(NetworkRefs, "a NetworkRefs (a Network's refs)"))
+    full_capacity: Capacity = arg(
+        default=Capacity(min=2, desired=3, max=6),
+        doc="Capacity at full load; the secondary runs a share of it, per tier.",
+        allowed=ORDERED)
+    instance_type: str = arg(
+        default="t3.medium", doc="EC2 instance type of the Auto Scaling group.",
+        allowed=matches(r"[a-z][a-z0-9-]*\.[a-z0-9-]+$", "an EC2 instance type such as "
+                                                        "t3.medium"))
+    architecture: str = arg(
+        default="x86_64",
+        doc="Amazon Linux 2023 image architecture (must suit ``instance_type``).",
+        allowed=one_of("x86_64", "arm64"))
+    app_port: int = arg(
+        default=8080, doc="The port instances serve on; the ALB forwards to it.",
+        allowed=between(1, 65535))
+    health_check_path: str = arg(
+        default="/healthz",
+        doc="Answered with 200 by a healthy instance; the ALB and Route53 both probe it.",
+        allowed=matches("/", "a path starting with /, such as /healthz"))
+    certificate_arn: str | None = arg(
+        default=None,
+        doc="ACM certificate of this region: adds an HTTPS listener and redirects HTTP to it.",
+        allowed=matches("arn:aws:acm:", "an ACM certificate ARN (arn:aws:acm:...)"))
+    user_data: str | None = arg(default=None, doc="Boot script (plain text; encoded here).")
+    volume_size_gb: int = arg(
+        default=20, doc="Root volume (gp3, encrypted) of each instance.",
+        allowed=between(8, 16384))
 
 
-class StandbyTier(pulumi.ComponentResource):
+class StandbyTier(AwsComponent):
     """ALB, target group with a health check, listeners, launch template and Auto Scaling group."""
 
     def __init__(self, name: str, settings: DrSettings, args: StandbyArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        provider = home_provider("StandbyTier", opts)
+        super().__init__(name, settings, args, opts)
         self.capacity = standby_capacity(settings.intent, args.full_capacity)
-        super().__init__("drkit:aws:StandbyTier", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        tags = settings.all_tags
+        child = self.child()
+        tags = self.tags
         net = args.network
         ports = [80, 443] if args.certificate_arn else [80]
 
@@ -113,7 +108,7 @@ class StandbyTier(pulumi.ComponentResource):
             most_recent=True, owners=["amazon"],
             filters=[aws.ec2.GetAmiFilterArgs(
                 name="name", values=[f"al2023-ami-2023.*-{args.architecture}"])],
-            opts=invoke_opts(provider))
+            opts=invoke_opts(self.provider))
         template = aws.ec2.LaunchTemplate(
             f"{name}-lt", image_id=image.id, instance_type=args.instance_type,
             vpc_security_group_ids=[app_sg.id], update_default_version=True,

@@ -28,9 +28,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.base import ConfigError, DrSettings, invalid, raise_problems
-from components.gcp.common import home_provider, invoke_opts, labels, project_id
+from components.args import Args, arg, between, satisfies
+from components.base import DrSettings
+from components.gcp.common import GcpComponent, invoke_opts, project_id
 from drkit_core import regions
+from drkit_core.errors import invalid
 from drkit_core.intent import DrIntent, Role
 
 TURBO_RPO_SECONDS = 15 * 60
@@ -41,40 +43,39 @@ _BUCKET_PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]{1,31}$")
 _DAY = 86400
 
 
-@dataclass(frozen=True)
-class BucketArgs:
+class BucketArgs(Args):
     """Inputs of :class:`ReplicatedBucket`."""
 
-    location: str | None = None
-    """A predefined dual-region (EUR4, NAM4, ...); or None for a configurable one."""
-    data_locations: tuple[str, str] | None = None
-    """The two regions of a configurable dual-region; default the app's two regions."""
-    noncurrent_version_days: int = 90
-    """Keep overwritten and deleted versions this long: the window to undo a bad write."""
-    soft_delete_days: int = 14
-    """Deleted objects (and buckets' versions) stay restorable this long: 7 to 90 days."""
-    abort_multipart_days: int = 7
-    """Abort unfinished multipart uploads after this many days (they cost storage)."""
-    kms_key_name: pulumi.Input[str] | None = None
-    """Customer-managed key for new objects (in a key ring matching the bucket's location);
-    the project's Cloud Storage service agent is granted its use."""
+    location: str | None = arg(
+        default=None,
+        doc="A predefined dual-region (EUR4, NAM4, ...); or None for a configurable one.")
+    data_locations: tuple[str, str] | None = arg(
+        default=None,
+        doc="The two regions of a configurable dual-region; default the app's two regions.",
+        allowed=satisfies(lambda v: isinstance(v, tuple | list) and len(v) == 2,
+                          "two GCP regions"))
+    noncurrent_version_days: int = arg(
+        default=90,
+        doc="Keep overwritten and deleted versions this long: the window to undo a bad write.",
+        allowed=between(1, 3650, unit="days"))
+    soft_delete_days: int = arg(
+        default=14, doc="Deleted objects (and buckets' versions) stay restorable this long.",
+        allowed=between(7, 90, unit="days", why="GCS's soft-delete range"))
+    abort_multipart_days: int = arg(
+        default=7,
+        doc="Abort unfinished multipart uploads after this many days (they cost storage).",
+        allowed=between(1, 365, unit="days"))
+    kms_key_name: pulumi.Input[str] | None = arg(
+        default=None,
+        doc="Customer-managed key for new objects (in a key ring matching the bucket's "
+            "location); the project's Cloud Storage service agent is granted its use.")
 
-    def __post_init__(self) -> None:
-        problems = []
+    def check(self) -> list[str]:
         if self.location is not None and self.data_locations is not None:
-            problems.append(invalid("BucketArgs.location/data_locations",
-                                    (self.location, self.data_locations),
-                                    "allowed: at most one of them"))
-        if not 1 <= self.noncurrent_version_days <= 3650:
-            problems.append(invalid("BucketArgs.noncurrent_version_days",
-                                    self.noncurrent_version_days, "allowed: 1 to 3650 days"))
-        if not 7 <= self.soft_delete_days <= 90:
-            problems.append(invalid("BucketArgs.soft_delete_days", self.soft_delete_days,
-                                    "allowed: 7 to 90 days (GCS's soft-delete range)"))
-        if not 1 <= self.abort_multipart_days <= 365:
-            problems.append(invalid("BucketArgs.abort_multipart_days", self.abort_multipart_days,
-                                    "allowed: 1 to 365 days"))
-        raise_problems(problems)
+            return [invalid("BucketArgs.location/data_locations",
+                            (self.location, self.data_locations),
+                            "allowed: at most one of them")]
+        return []
 
 
 @dataclass(frozen=True)
@@ -91,55 +92,51 @@ def replication_rpo(rpo_seconds: int) -> str:
     return "ASYNC_TURBO" if rpo_seconds <= TURBO_RPO_SECONDS else "DEFAULT"
 
 
-def placement(intent: DrIntent, args: BucketArgs) -> Placement:
-    """The bucket's placement, validated against the catalog and ``drkit:residency``."""
+def placement(intent: DrIntent, args: BucketArgs) -> Placement | str:
+    """The bucket's placement, checked against the catalog and ``drkit:residency``; or, when
+    it breaks them, the problem."""
     allowed = ", ".join(sorted(intent.residency))
     if args.location is not None:
         found = regions.lookup(args.location, "gcp")
         if found is None or found.kind != "dual-region":
-            raise ConfigError([invalid("BucketArgs.location", args.location, "allowed: a "
-                                       "predefined dual-region such as EUR4 or NAM4 (for a "
-                                       "configurable one, give data_locations)")])
+            return invalid("BucketArgs.location", args.location, "allowed: a predefined "
+                           "dual-region such as EUR4 or NAM4 (for a configurable one, give "
+                           "data_locations)")
         if not regions.within(found.name, intent.residency):
-            raise ConfigError([invalid("BucketArgs.location", args.location,
-                                       f"it stores data in {', '.join(found.members)}, "
-                                       f"outside drkit:residency ({allowed})")])
+            return invalid("BucketArgs.location", args.location, f"it stores data in "
+                           f"{', '.join(found.members)}, outside drkit:residency ({allowed})")
         return Placement(found.name)
     pair = args.data_locations or (intent.regions.primary, intent.regions.secondary)
     where = "BucketArgs.data_locations" if args.data_locations else "drkit:regions"
     members = [regions.lookup(r, "gcp") for r in pair]
     if any(m is None or m.kind != "region" for m in members) or len(set(pair)) != 2:
-        raise ConfigError([invalid(where, pair, "allowed: two different GCP regions")])
+        return invalid(where, pair, "allowed: two different GCP regions")
     outside = [r for r in pair if not regions.within(r, intent.residency)]
     if outside:
-        raise ConfigError([invalid(where, pair, f"{', '.join(outside)} lies outside "
-                                   f"drkit:residency ({allowed})")])
+        return invalid(where, pair, f"{', '.join(outside)} lies outside drkit:residency "
+                       f"({allowed})")
     for name in MULTI_REGIONS:
         around = regions.lookup(name, "gcp")
         if around is not None and all(r.lower() in around.members for r in pair):
             return Placement(name, tuple(r.upper() for r in pair))
-    raise ConfigError([invalid(where, pair, "a configurable dual-region needs two regions of "
-                               f"one continent ({', '.join(MULTI_REGIONS)}); pick such a pair "
-                               "or a predefined dual-region (location)")])
+    return invalid(where, pair, "a configurable dual-region needs two regions of one continent "
+                   f"({', '.join(MULTI_REGIONS)}); pick such a pair or a predefined "
+                   "dual-region (location)")
 
 
-class ReplicatedBucket(pulumi.ComponentResource):
+class ReplicatedBucket(GcpComponent):
     """A versioned, private, dual-region bucket replicating at the speed the RPO needs."""
+
+    ROLES = (Role.PRIMARY,)
+    WHY_THERE = "one dual-region bucket serves both regions"
 
     def __init__(self, name: str, settings: DrSettings, args: BucketArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        provider = home_provider("ReplicatedBucket", opts)
-        intent = settings.intent
-        if intent.role is not Role.PRIMARY:
-            raise ConfigError([invalid("drkit:role", intent.role.value, "ReplicatedBucket "
-                                       "belongs in the primary stack: one dual-region bucket "
-                                       "serves both regions")])
-        if not _BUCKET_PREFIX.match(name):
-            raise_problems([invalid("ReplicatedBucket name", name, "allowed: 2-32 lower-case "
-                                    "letters, digits and dashes (the bucket is <name>-<project>, "
-                                    "63 characters at most)")])
+        super().__init__(name, settings, args, opts)
+        intent = self.intent
+        provider = self.provider
         where = placement(intent, args)
-        super().__init__("drkit:gcp:ReplicatedBucket", name, None, opts)
+        assert isinstance(where, Placement)  # checked before registering
 
         depends_on: list[pulumi.Resource] = []
         encryption = None
@@ -149,7 +146,7 @@ class ReplicatedBucket(pulumi.ComponentResource):
                 f"{name}-kms", crypto_key_id=args.kms_key_name,
                 role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
                 member=agent.email_address.apply(lambda email: f"serviceAccount:{email}"),
-                opts=pulumi.ResourceOptions(parent=self)))
+                opts=self.child()))
             encryption = gcp.storage.BucketEncryptionArgs(default_kms_key_name=args.kms_key_name)
 
         self.bucket = gcp.storage.Bucket(
@@ -167,14 +164,24 @@ class ReplicatedBucket(pulumi.ComponentResource):
             force_destroy=False,
             encryption=encryption,
             lifecycle_rules=_lifecycle(args),
-            labels=labels(settings),
-            opts=settings.stateful(self, depends_on=depends_on))
+            labels=self.labels,
+            opts=self.stateful(depends_on=depends_on))
 
         self.bucket_name = self.bucket.name
         self.url = self.bucket.url
         self.register_outputs({"bucket_name": self.bucket_name, "url": self.url,
                                "location": where.location,
                                "data_locations": list(where.data_locations)})
+
+    def check(self, name: str, intent: DrIntent, args: BucketArgs) -> list[str]:
+        """The bucket's name fits; its placement is a dual-region inside the residency."""
+        problems = []
+        if not _BUCKET_PREFIX.match(name):
+            problems.append(invalid("ReplicatedBucket name", name, "allowed: 2-32 lower-case "
+                                    "letters, digits and dashes (the bucket is "
+                                    "<name>-<project>, 63 characters at most)"))
+        where = placement(intent, args)
+        return [*problems, where] if isinstance(where, str) else problems
 
 
 def _lifecycle(args: BucketArgs) -> list[gcp.storage.BucketLifecycleRuleArgs]:

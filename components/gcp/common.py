@@ -1,4 +1,5 @@
-"""Pieces every GCP component uses: its explicit provider, labels, and the project it runs in."""
+"""Pieces every GCP component uses: its base (explicit provider, labels) and the project it
+runs in."""
 
 from __future__ import annotations
 
@@ -7,24 +8,28 @@ import re
 import pulumi
 import pulumi_gcp as gcp
 
-from components.base import ConfigError, DrSettings
+from components.args import matches
+from components.base import DrSettings
+from components.component import DrComponent
 
 _LABEL_INVALID = re.compile(r"[^a-z0-9_-]")
 _LABEL_MAX = 63
 
+PORT_NAME = matches(r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", "a named port such as http")
+"""What a named port of an instance group may be called (the groups' and the backend's)."""
 
-def home_provider(component: str, opts: pulumi.ResourceOptions | None) -> gcp.Provider:
-    """The explicit GCP provider in ``opts``; drkit components never use the default one.
 
-    A default provider takes its project and region from ambient config, so a DR stack could
-    silently deploy both "regions" into one (or into the wrong project).
-    """
-    provider = opts.provider if opts else None
-    if not isinstance(provider, gcp.Provider):
-        raise ConfigError([f"{component}: opts.provider: {provider!r} is not valid; pass "
-                           "pulumi.ResourceOptions(provider=gcp.Provider(..., project=..., "
-                           "region=...))"])
-    return provider
+class GcpComponent(DrComponent[gcp.Provider]):
+    """Base of the GCP components: an explicit ``gcp.Provider`` and the stack's labels."""
+
+    CLOUD = "gcp"
+    PROVIDER = gcp.Provider
+    PROVIDER_EXAMPLE = ("pulumi.ResourceOptions(provider=gcp.Provider(..., project=..., "
+                        "region=...))")
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return labels(self.settings)
 
 
 def invoke_opts(provider: gcp.Provider) -> pulumi.InvokeOutputOptions:

@@ -41,17 +41,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
 
-from components.base import ConfigError, DrSettings, invalid, raise_problems
-from components.gcp.common import home_provider, labels
+from components.args import Args, arg, between, instance_of, matches, one_of, satisfies
+from components.base import DrSettings
+from components.gcp.common import GcpComponent
 from components.gcp.network import NetworkRefs
 from drkit_core import regions
+from drkit_core.errors import invalid
 from drkit_core.intent import DrIntent, Role, Tier
 
 REPLICA_AVAILABILITY = {
@@ -96,99 +97,106 @@ _INSTANCE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,96}[a-z0-9]$")
 _START_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _VERSION = re.compile(r"^POSTGRES_\d+$")
 _FLAG_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
+MAX_DISK_GB = 65536
+"""The largest Cloud SQL disk (64 TB)."""
 
 
-@dataclass(frozen=True)
-class DatabaseArgs:
+class DatabaseArgs(Args):
     """Inputs of :class:`ReplicatedDatabase`."""
 
-    network: NetworkRefs
-    """Private IP on this VPC; the instance waits for its private service access."""
-    master_instance_name: pulumi.Input[str] | None = None
-    """Secondary role only: name of the primary instance to replicate."""
-    tier: str = "db-custom-2-7680"
-    """Machine tier: one that carries production load, as the replica must once promoted."""
-    edition: str = "ENTERPRISE"
-    """ENTERPRISE or ENTERPRISE_PLUS (longer PITR window, db-perf-optimized-* tiers)."""
-    database_version: str = "POSTGRES_18"
-    """PostgreSQL major version: the latest Cloud SQL offers (checkov CKV_GCP_79). Changing it
-    later is an in-place major version upgrade: rehearse it on a clone, and keep the replica on
-    the primary's version."""
-    disk_size_gb: int = 50
-    disk_autoresize_limit_gb: int = 500
-    """Storage grows automatically up to here, so a full disk does not become the disaster."""
-    retained_backups: int = 14
-    """Automated daily backups to keep: 7 to 365."""
-    transaction_log_retention_days: int = 7
-    """Point-in-time recovery window: 1-7 days (ENTERPRISE), 1-35 (ENTERPRISE_PLUS)."""
-    backup_start_time: str = "02:00"
-    """UTC start of the daily backup window (HH:MM)."""
-    backup_location: str | None = None
-    """Where backups are stored. Default: the multi-region around the instance's region when
-    it lies inside drkit:residency (``eu``), else the other DR region. Never the instance's own
-    region alone: those backups would go down with it."""
-    db_name: str = "app"
-    """A database created in the primary (replicas inherit it)."""
-    kms_key_name: pulumi.Input[str] | None = None
-    """Customer-managed key in this stack's region (Cloud SQL's service agent must be allowed
-    to use it); Google-managed encryption when None."""
-    replica_availability: str | None = None
-    """Override :data:`REPLICA_AVAILABILITY` (ZONAL or REGIONAL) for the secondary's replica."""
-    promote: bool = False
-    """Secondary only: promote the replica to a standalone primary (failover)."""
-    ssl_mode: str = "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"
-    """TLS for every connection, with a client certificate (see :data:`SSL_MODES`)."""
-    database_flags: Mapping[str, str] | None = None
-    """Flags merged over :data:`DATABASE_FLAGS` (a name given here replaces its default, e.g.
-    ``{"log_statement": "mod"}``); None keeps the defaults. The replica gets the same."""
+    network: NetworkRefs = arg(
+        doc="Private IP on this VPC; the instance waits for its private service access.",
+        allowed=instance_of(NetworkRefs, "a NetworkRefs (a Network's refs)"))
+    master_instance_name: pulumi.Input[str] | None = arg(
+        default=None, doc="Secondary role only: name of the primary instance to replicate.")
+    tier: str = arg(
+        default="db-custom-2-7680",
+        doc="Machine tier: one that carries production load, as the replica must once "
+            "promoted.",
+        allowed=matches("db-(custom|perf-optimized)-", "a dedicated-core tier: db-custom-* "
+                        "(ENTERPRISE) or db-perf-optimized-* (ENTERPRISE_PLUS)"))
+    edition: str = arg(
+        default="ENTERPRISE",
+        doc="Cloud SQL edition: ENTERPRISE_PLUS has a longer PITR window and "
+            "db-perf-optimized-* tiers.",
+        allowed=one_of(*TIER_PREFIX))
+    database_version: str = arg(
+        default="POSTGRES_18",
+        doc="PostgreSQL major version: the latest Cloud SQL offers (checkov CKV_GCP_79). "
+            "Changing it later is an in-place major version upgrade: rehearse it on a clone, "
+            "and keep the replica on the primary's version.",
+        allowed=matches(_VERSION, "a PostgreSQL version such as POSTGRES_18"))
+    disk_size_gb: int = arg(
+        default=50, doc="Storage at creation (SSD); it grows automatically.",
+        allowed=between(10, MAX_DISK_GB))
+    disk_autoresize_limit_gb: int = arg(
+        default=500,
+        doc="Storage grows automatically up to here, so a full disk does not become the "
+            "disaster.",
+        allowed=between(10, MAX_DISK_GB))
+    retained_backups: int = arg(
+        default=14, doc="Automated daily backups to keep.",
+        allowed=between(7, 365, why="a week of daily backups at least"))
+    transaction_log_retention_days: int = arg(
+        default=7,
+        doc="Point-in-time recovery window: up to 7 days (ENTERPRISE) or 35 "
+            "(ENTERPRISE_PLUS).",
+        allowed=between(1, max(LOG_RETENTION_DAYS.values())))
+    backup_start_time: str = arg(
+        default="02:00", doc="UTC start of the daily backup window.",
+        allowed=matches(_START_TIME, "HH:MM in UTC, e.g. 02:00"))
+    backup_location: str | None = arg(
+        default=None,
+        doc="Where backups are stored. Default: the multi-region around the instance's "
+            "region when it lies inside drkit:residency (``eu``), else the other DR region. "
+            "Never the instance's own region alone: those backups would go down with it.")
+    db_name: str = arg(
+        default="app", doc="A database created in the primary (replicas inherit it).",
+        allowed=matches(r"[a-zA-Z_][a-zA-Z0-9_]{0,62}$",
+                        "up to 63 letters, digits and underscores, not starting with a digit"))
+    kms_key_name: pulumi.Input[str] | None = arg(
+        default=None,
+        doc="Customer-managed key in this stack's region (Cloud SQL's service agent must be "
+            "allowed to use it); Google-managed encryption when None.")
+    replica_availability: str | None = arg(
+        default=None,
+        doc="Override :data:`REPLICA_AVAILABILITY` for the secondary's replica.",
+        allowed=one_of("ZONAL", "REGIONAL"))
+    promote: bool = arg(
+        default=False,
+        doc="Secondary only: promote the replica to a standalone primary (failover).")
+    ssl_mode: str = arg(
+        default="TRUSTED_CLIENT_CERTIFICATE_REQUIRED",
+        doc="TLS for every connection, with a client certificate (see :data:`SSL_MODES`).",
+        allowed=one_of(*SSL_MODES))
+    database_flags: Mapping[str, str] | None = arg(
+        default=None,
+        doc="Flags merged over :data:`DATABASE_FLAGS` (a name given here replaces its "
+            "default, e.g. ``{\"log_statement\": \"mod\"}``); None keeps the defaults. The "
+            "replica gets the same.",
+        allowed=satisfies(lambda v: isinstance(v, Mapping),
+                          "a mapping of flag names to values, or None"))
 
-    def __post_init__(self) -> None:
+    def check(self) -> list[str]:
         problems = []
-        if self.edition not in TIER_PREFIX:
-            problems.append(invalid("DatabaseArgs.edition", self.edition,
-                                    "allowed: ENTERPRISE, ENTERPRISE_PLUS"))
-        elif not self.tier.startswith(TIER_PREFIX[self.edition]):
-            problems.append(invalid("DatabaseArgs.tier", self.tier, f"allowed for {self.edition}:"
-                                    f" a dedicated-core tier {TIER_PREFIX[self.edition]}*"))
-        else:
-            longest = LOG_RETENTION_DAYS[self.edition]
-            if not 1 <= self.transaction_log_retention_days <= longest:
-                problems.append(invalid("DatabaseArgs.transaction_log_retention_days",
-                                        self.transaction_log_retention_days,
-                                        f"allowed: 1 to {longest} for {self.edition}"))
-        if not _VERSION.match(self.database_version):
-            problems.append(invalid("DatabaseArgs.database_version", self.database_version,
-                                    "allowed: a PostgreSQL version such as POSTGRES_18"))
-        if self.ssl_mode not in SSL_MODES:
-            problems.append(invalid("DatabaseArgs.ssl_mode", self.ssl_mode,
-                                    f"allowed: {', '.join(SSL_MODES)}"))
-        problems += _flag_problems(self.database_flags)
-        if not 7 <= self.retained_backups <= 365:
-            problems.append(invalid("DatabaseArgs.retained_backups", self.retained_backups,
-                                    "allowed: 7 to 365 (a week of daily backups at least)"))
-        if not _START_TIME.match(self.backup_start_time):
-            problems.append(invalid("DatabaseArgs.backup_start_time", self.backup_start_time,
-                                    "allowed: HH:MM in UTC, e.g. 02:00"))
-        if not 10 <= self.disk_size_gb <= self.disk_autoresize_limit_gb:
+        if not self.tier.startswith(TIER_PREFIX[self.edition]):
+            problems.append(invalid(self.where("tier"), self.tier, f"allowed for "
+                                    f"{self.edition}: a dedicated-core tier "
+                                    f"{TIER_PREFIX[self.edition]}*"))
+        longest = LOG_RETENTION_DAYS[self.edition]
+        if self.transaction_log_retention_days > longest:
+            problems.append(invalid(self.where("transaction_log_retention_days"),
+                                    self.transaction_log_retention_days,
+                                    f"allowed: 1 to {longest} for {self.edition}"))
+        if self.disk_size_gb > self.disk_autoresize_limit_gb:
             problems.append(invalid(
-                "DatabaseArgs.disk_size_gb", self.disk_size_gb,
+                self.where("disk_size_gb"), self.disk_size_gb,
                 f"allowed: 10 to disk_autoresize_limit_gb ({self.disk_autoresize_limit_gb})"))
-        if self.replica_availability not in (None, "ZONAL", "REGIONAL"):
-            problems.append(invalid("DatabaseArgs.replica_availability",
-                                    self.replica_availability, "allowed: ZONAL, REGIONAL"))
-        raise_problems(problems)
-
-
-def _flag_problems(flags: Mapping[str, str] | None) -> list[str]:
-    if flags is None:
-        return []
-    if not isinstance(flags, Mapping):
-        return [invalid("DatabaseArgs.database_flags", flags, "allowed: a mapping of flag "
-                        "names to values, or None")]
-    return [invalid(f"DatabaseArgs.database_flags[{name!r}]", value, "allowed: a Cloud SQL "
+        return problems + [
+            invalid(f"{self.where('database_flags')}[{name!r}]", value, "allowed: a Cloud SQL "
                     "flag name (lower-case, e.g. log_statement or pgaudit.log) with a "
                     "non-empty string value")
-            for name, value in flags.items()
+            for name, value in (self.database_flags or {}).items()
             if not (isinstance(name, str) and _FLAG_NAME.match(name)
                     and isinstance(value, str) and value)]
 
@@ -200,15 +208,14 @@ def database_flags(overrides: Mapping[str, str] | None) -> dict[str, str]:
     return dict(sorted(merged.items()))
 
 
-class ReplicatedDatabase(pulumi.ComponentResource):
+class ReplicatedDatabase(GcpComponent):
     """The primary instance (primary role) or its cross-region replica (secondary role)."""
 
     def __init__(self, name: str, settings: DrSettings, args: DatabaseArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        home_provider("ReplicatedDatabase", opts)
-        intent = settings.intent
-        region, backup_location = _check(name, intent, args)
-        super().__init__("drkit:gcp:ReplicatedDatabase", name, None, opts)
+        super().__init__(name, settings, args, opts)
+        intent = self.intent
+        region = intent.regions.of(intent.role)
         replica = intent.role is Role.SECONDARY and not args.promote
         common: dict[str, Any] = dict(
             name=f"{name}-{region}", region=region, database_version=args.database_version,
@@ -218,11 +225,12 @@ class ReplicatedDatabase(pulumi.ComponentResource):
             self.instance = gcp.sql.DatabaseInstance(
                 f"{name}-db", master_instance_name=args.master_instance_name,
                 instance_type="READ_REPLICA_INSTANCE",
-                settings=_settings(settings, args, availability, backups=None),
-                opts=settings.stateful(self, depends_on=list(args.network.ready)), **common)
+                settings=self._instance_settings(args, availability, backups=None),
+                opts=self.stateful(depends_on=list(args.network.ready)), **common)
         else:
             backups = gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs(
-                enabled=True, start_time=args.backup_start_time, location=backup_location,
+                enabled=True, start_time=args.backup_start_time,
+                location=backup_location(intent, args),
                 point_in_time_recovery_enabled=True,
                 transaction_log_retention_days=args.transaction_log_retention_days,
                 backup_retention_settings=gcp.sql.
@@ -230,11 +238,11 @@ class ReplicatedDatabase(pulumi.ComponentResource):
                     retained_backups=args.retained_backups, retention_unit="COUNT"))
             self.instance = gcp.sql.DatabaseInstance(
                 f"{name}-db", instance_type="CLOUD_SQL_INSTANCE",
-                settings=_settings(settings, args, "REGIONAL", backups),
-                opts=settings.stateful(self, depends_on=list(args.network.ready)), **common)
+                settings=self._instance_settings(args, "REGIONAL", backups),
+                opts=self.stateful(depends_on=list(args.network.ready)), **common)
         if intent.role is Role.PRIMARY:
             gcp.sql.Database(f"{name}-{args.db_name}", name=args.db_name,
-                             instance=self.instance.name, opts=settings.stateful(self))
+                             instance=self.instance.name, opts=self.stateful())
 
         self.instance_name = self.instance.name
         self.connection_name = self.instance.connection_name
@@ -243,28 +251,72 @@ class ReplicatedDatabase(pulumi.ComponentResource):
                                "connection_name": self.connection_name,
                                "private_ip": self.private_ip})
 
+    def check(self, name: str, intent: DrIntent, args: DatabaseArgs) -> list[str]:
+        """The name fits the instance's; the inputs suit the stack's role; the backups stay
+        inside the residency and outside the instance's region."""
+        problems = []
+        region = intent.regions.of(intent.role)
+        if not _INSTANCE_NAME.match(f"{name}-{region}"):
+            problems.append(invalid("ReplicatedDatabase name", name, "allowed: lower-case "
+                                    "letters, digits and dashes, starting with a letter (it "
+                                    "names the instance with its region, 98 characters at "
+                                    "most)"))
+        if intent.role is Role.PRIMARY:
+            if args.master_instance_name is not None:
+                problems.append(invalid("DatabaseArgs.master_instance_name", "<set>", "allowed: "
+                                        "only in the secondary stack (the primary is the "
+                                        "master)"))
+            if args.promote:
+                problems.append(invalid("DatabaseArgs.promote", True,
+                                        "allowed: only in the secondary stack"))
+        else:
+            if intent.tier is Tier.BACKUP_RESTORE:
+                problems.append(invalid("drkit:tier", intent.tier.value, "a backup-restore "
+                                        "secondary runs no replica; restore a backup of the "
+                                        "primary into the secondary region instead"))
+            if args.master_instance_name is None and not args.promote:
+                problems.append(invalid("DatabaseArgs.master_instance_name", None, "required "
+                                        "in the secondary stack: the primary instance's name"))
+        location = backup_location(intent, args)
+        if not regions.within(location, intent.residency):
+            problems.append(invalid("DatabaseArgs.backup_location", location, "allowed: a "
+                                    "Cloud SQL backup location (region or multi-region) inside "
+                                    f"drkit:residency ({', '.join(sorted(intent.residency))})"))
+        elif location.lower() == region:
+            problems.append(invalid("DatabaseArgs.backup_location", location, "allowed: a "
+                                    "location other than the instance's own region, whose "
+                                    "loss would take the backups with it"))
+        return problems
 
-def _settings(settings: DrSettings, args: DatabaseArgs, availability: str,
-              backups: gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs | None
-              ) -> gcp.sql.DatabaseInstanceSettingsArgs:
-    sql = gcp.sql
-    return sql.DatabaseInstanceSettingsArgs(
-        tier=args.tier, edition=args.edition, availability_type=availability,
-        deletion_protection_enabled=True,
-        retain_backups_on_delete=True if backups is not None else None,
-        disk_type="PD_SSD", disk_size=args.disk_size_gb, disk_autoresize=True,
-        disk_autoresize_limit=args.disk_autoresize_limit_gb,
-        backup_configuration=backups,
-        ip_configuration=sql.DatabaseInstanceSettingsIpConfigurationArgs(
-            ipv4_enabled=False, private_network=args.network.network,
-            ssl_mode=args.ssl_mode),
-        database_flags=[sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=name, value=value)
-                        for name, value in database_flags(args.database_flags).items()],
-        maintenance_window=sql.DatabaseInstanceSettingsMaintenanceWindowArgs(
-            day=7, hour=3, update_track="stable"),
-        insights_config=sql.DatabaseInstanceSettingsInsightsConfigArgs(
-            query_insights_enabled=True),
-        user_labels=labels(settings))
+    def _instance_settings(
+            self, args: DatabaseArgs, availability: str,
+            backups: gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs | None,
+    ) -> gcp.sql.DatabaseInstanceSettingsArgs:
+        sql = gcp.sql
+        return sql.DatabaseInstanceSettingsArgs(
+            tier=args.tier, edition=args.edition, availability_type=availability,
+            deletion_protection_enabled=True,
+            retain_backups_on_delete=True if backups is not None else None,
+            disk_type="PD_SSD", disk_size=args.disk_size_gb, disk_autoresize=True,
+            disk_autoresize_limit=args.disk_autoresize_limit_gb,
+            backup_configuration=backups,
+            ip_configuration=sql.DatabaseInstanceSettingsIpConfigurationArgs(
+                ipv4_enabled=False, private_network=args.network.network,
+                ssl_mode=args.ssl_mode),
+            database_flags=[sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=name, value=value)
+                            for name, value in database_flags(args.database_flags).items()],
+            maintenance_window=sql.DatabaseInstanceSettingsMaintenanceWindowArgs(
+                day=7, hour=3, update_track="stable"),
+            insights_config=sql.DatabaseInstanceSettingsInsightsConfigArgs(
+                query_insights_enabled=True),
+            user_labels=self.labels)
+
+
+def backup_location(intent: DrIntent, args: DatabaseArgs) -> str:
+    """Where the instance's backups go: ``args.backup_location``, else
+    :func:`default_backup_location`."""
+    return args.backup_location or default_backup_location(
+        intent.regions.of(intent.role), intent.peer_region, intent.residency)
 
 
 def default_backup_location(region: str, other_region: str,
@@ -276,44 +328,3 @@ def default_backup_location(region: str, other_region: str,
         if location and region in location.members and regions.within(name, residency):
             return name.lower()
     return other_region
-
-
-def _check(name: str, intent: DrIntent, args: DatabaseArgs) -> tuple[str, str]:
-    """Validate what depends on the stack's role; returns (region, backup location)."""
-    problems = []
-    region = intent.region
-    if region is None:
-        raise ConfigError(["ReplicatedDatabase: drkit:role: \"global\" is not valid; a database "
-                           "lives in the primary or the secondary stack"])
-    if not _INSTANCE_NAME.match(f"{name}-{region}"):
-        problems.append(invalid("ReplicatedDatabase name", name, "allowed: lower-case letters, "
-                                "digits and dashes, starting with a letter (it names the "
-                                "instance with its region, 98 characters at most)"))
-    if intent.role is Role.PRIMARY:
-        if args.master_instance_name is not None:
-            problems.append(invalid("DatabaseArgs.master_instance_name", "<set>", "allowed: "
-                                    "only in the secondary stack (the primary is the master)"))
-        if args.promote:
-            problems.append(invalid("DatabaseArgs.promote", True,
-                                    "allowed: only in the secondary stack"))
-    else:
-        if intent.tier is Tier.BACKUP_RESTORE:
-            problems.append(invalid("drkit:tier", intent.tier.value, "a backup-restore "
-                                    "secondary runs no replica; restore a backup of the "
-                                    "primary into the secondary region instead"))
-        if args.master_instance_name is None and not args.promote:
-            problems.append(invalid("DatabaseArgs.master_instance_name", None, "required in "
-                                    "the secondary stack: the primary instance's name"))
-    location = args.backup_location or default_backup_location(
-        region, intent.peer_region, intent.residency)
-    inside = regions.within(location, intent.residency)
-    if not inside:
-        problems.append(invalid("DatabaseArgs.backup_location", location, "allowed: a "
-                                "Cloud SQL backup location (region or multi-region) inside "
-                                f"drkit:residency ({', '.join(sorted(intent.residency))})"))
-    elif location.lower() == region:
-        problems.append(invalid("DatabaseArgs.backup_location", location, "allowed: a "
-                                "location other than the instance's own region, whose loss "
-                                "would take the backups with it"))
-    raise_problems(problems)
-    return region, location

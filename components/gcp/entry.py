@@ -21,72 +21,59 @@ record at the address) and plain HTTP answers with a redirect to HTTPS.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
 
-from components.base import DrSettings, invalid, raise_problems
-from components.gcp.common import home_provider, labels
-from drkit_core.intent import Tier
+from components.args import Args, arg, between, matches
+from components.base import DrSettings
+from components.gcp.common import PORT_NAME, GcpComponent
+from drkit_core.errors import invalid
+from drkit_core.intent import Role, Tier
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_PORT_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
-@dataclass(frozen=True)
-class RegionalBackend:
+class RegionalBackend(Args):
     """A region's managed instance group, as exported by its stack."""
 
-    region: str
-    instance_group: pulumi.Input[str]
-    """The URL of the group (the manager's ``instance_group`` output)."""
+    region: str = arg(doc="The group's region.")
+    instance_group: pulumi.Input[str] = arg(
+        doc="The URL of the group (the manager's ``instance_group`` output).")
 
 
-@dataclass(frozen=True)
-class EntryArgs:
+class EntryArgs(Args):
     """Inputs of :class:`FailoverEntry`."""
 
-    primary: RegionalBackend
-    secondary: RegionalBackend
-    domain: str | None = None
-    """The name clients use, e.g. shop.example.com: adds HTTPS with a managed certificate."""
-    port_name: str = "http"
-    """The groups' named port."""
-    health_check_path: str = "/healthz"
-    """Probed on each group's named port; answered with 200 by a healthy instance."""
-    check_interval_sec: int = 10
-    unhealthy_threshold: int = 3
-    """Failed probes before a backend instance counts as down (interval x threshold)."""
-    timeout_sec: int = 30
-    """Backend response timeout."""
-    failed_over: bool = False
-    """Drain the primary and serve from the secondary (failover)."""
+    primary: RegionalBackend = arg(doc="The primary region's instance group.")
+    secondary: RegionalBackend = arg(
+        doc="The secondary region's instance group (another region than the primary's).")
+    domain: str | None = arg(
+        default=None,
+        doc="The name clients use, e.g. shop.example.com: adds HTTPS with a managed "
+            "certificate.",
+        allowed=matches(_DOMAIN, "a lower-case DNS name such as shop.example.com"))
+    port_name: str = arg(default="http", doc="The groups' named port.", allowed=PORT_NAME)
+    health_check_path: str = arg(
+        default="/healthz",
+        doc="Probed on each group's named port; answered with 200 by a healthy instance.",
+        allowed=matches("/", "a path starting with /"))
+    check_interval_sec: int = arg(
+        default=10, doc="Seconds between health probes.", allowed=between(1, 300))
+    unhealthy_threshold: int = arg(
+        default=3,
+        doc="Failed probes before a backend instance counts as down (interval x threshold).",
+        allowed=between(1, 10))
+    timeout_sec: int = arg(
+        default=30, doc="Backend response timeout (seconds).", allowed=between(1, 86400))
+    failed_over: bool = arg(
+        default=False, doc="Drain the primary and serve from the secondary (failover).")
 
-    def __post_init__(self) -> None:
-        problems = []
+    def check(self) -> list[str]:
         if self.primary.region == self.secondary.region:
-            problems.append(invalid("EntryArgs.secondary.region", self.secondary.region,
-                                    "allowed: a region other than the primary's"))
-        if self.domain is not None and not _DOMAIN.match(self.domain):
-            problems.append(invalid("EntryArgs.domain", self.domain,
-                                    "allowed: a lower-case DNS name such as shop.example.com"))
-        if not _PORT_NAME.match(self.port_name):
-            problems.append(invalid("EntryArgs.port_name", self.port_name,
-                                    "allowed: a named port such as http"))
-        if not self.health_check_path.startswith("/"):
-            problems.append(invalid("EntryArgs.health_check_path", self.health_check_path,
-                                    "allowed: a path starting with /"))
-        if not 1 <= self.check_interval_sec <= 300:
-            problems.append(invalid("EntryArgs.check_interval_sec", self.check_interval_sec,
-                                    "allowed: 1 to 300 seconds"))
-        if not 1 <= self.unhealthy_threshold <= 10:
-            problems.append(invalid("EntryArgs.unhealthy_threshold", self.unhealthy_threshold,
-                                    "allowed: 1 to 10"))
-        if not 1 <= self.timeout_sec <= 86400:
-            problems.append(invalid("EntryArgs.timeout_sec", self.timeout_sec,
-                                    "allowed: 1 to 86400 seconds"))
-        raise_problems(problems)
+            return [invalid(self.where("secondary.region"), self.secondary.region,
+                            "allowed: a region other than the primary's")]
+        return []
 
 
 def capacity_scalers(tier: Tier, failed_over: bool) -> tuple[float, float]:
@@ -97,14 +84,16 @@ def capacity_scalers(tier: Tier, failed_over: bool) -> tuple[float, float]:
     return (0.0, 1.0) if failed_over else (1.0, 0.0)
 
 
-class FailoverEntry(pulumi.ComponentResource):
+class FailoverEntry(GcpComponent):
     """Global address, forwarding rule(s), proxy, URL map, health-checked backend service."""
+
+    ROLES = (Role.GLOBAL,)
+    WHY_THERE = "it routes between the two regions' stacks"
 
     def __init__(self, name: str, settings: DrSettings, args: EntryArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        home_provider("FailoverEntry", opts)
-        super().__init__("drkit:gcp:FailoverEntry", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        super().__init__(name, settings, args, opts)
+        child = self.child()
         scalers = capacity_scalers(settings.intent.tier, args.failed_over)
 
         self.health_check = gcp.compute.HealthCheck(
@@ -132,14 +121,13 @@ class FailoverEntry(pulumi.ComponentResource):
                                           default_service=self.backend_service.id, opts=child)
         self.address = gcp.compute.GlobalAddress(
             f"{name}-ip", name=f"{name}-ip", ip_version="IPV4", address_type="EXTERNAL",
-            labels=labels(settings), opts=child)
+            labels=self.labels, opts=child)
         if args.domain is None:
             self._rule(name, "http", "80", gcp.compute.TargetHttpProxy(
-                f"{name}-http", name=f"{name}-http", url_map=self.url_map.id, opts=child),
-                settings)
+                f"{name}-http", name=f"{name}-http", url_map=self.url_map.id, opts=child))
             self.url = pulumi.Output.concat("http://", self.address.address)
         else:
-            self._https(name, args.domain, settings)
+            self._https(name, args.domain)
             self.url = pulumi.Output.from_input(f"https://{args.domain}")
 
         self.ip_address = self.address.address
@@ -147,8 +135,8 @@ class FailoverEntry(pulumi.ComponentResource):
                                "backend_service": self.backend_service.id,
                                "capacity_scalers": list(scalers)})
 
-    def _https(self, name: str, domain: str, settings: DrSettings) -> None:
-        child = pulumi.ResourceOptions(parent=self)
+    def _https(self, name: str, domain: str) -> None:
+        child = self.child()
         certificate = gcp.compute.ManagedSslCertificate(
             f"{name}-cert", name=f"{name}-cert",
             managed=gcp.compute.ManagedSslCertificateManagedArgs(domains=[domain]), opts=child)
@@ -156,7 +144,7 @@ class FailoverEntry(pulumi.ComponentResource):
                                        min_tls_version="TLS_1_2", opts=child)
         self._rule(name, "https", "443", gcp.compute.TargetHttpsProxy(
             f"{name}-https", name=f"{name}-https", url_map=self.url_map.id,
-            ssl_certificates=[certificate.id], ssl_policy=policy.id, opts=child), settings)
+            ssl_certificates=[certificate.id], ssl_policy=policy.id, opts=child))
         redirect = gcp.compute.URLMap(
             f"{name}-redirect", name=f"{name}-redirect",
             default_url_redirect=gcp.compute.URLMapDefaultUrlRedirectArgs(
@@ -164,13 +152,11 @@ class FailoverEntry(pulumi.ComponentResource):
                 redirect_response_code="MOVED_PERMANENTLY_DEFAULT"),
             opts=child)
         self._rule(name, "http", "80", gcp.compute.TargetHttpProxy(
-            f"{name}-http", name=f"{name}-http", url_map=redirect.id, opts=child), settings)
+            f"{name}-http", name=f"{name}-http", url_map=redirect.id, opts=child))
 
     def _rule(self, name: str, scheme: str, port: str,
-              proxy: gcp.compute.TargetHttpProxy | gcp.compute.TargetHttpsProxy,
-              settings: DrSettings) -> None:
+              proxy: gcp.compute.TargetHttpProxy | gcp.compute.TargetHttpsProxy) -> None:
         gcp.compute.GlobalForwardingRule(
             f"{name}-{scheme}", name=f"{name}-{scheme}", target=proxy.id,
             ip_address=self.address.id, ip_protocol="TCP", port_range=port,
-            load_balancing_scheme="EXTERNAL_MANAGED", labels=labels(settings),
-            opts=pulumi.ResourceOptions(parent=self))
+            load_balancing_scheme="EXTERNAL_MANAGED", labels=self.labels, opts=self.child())

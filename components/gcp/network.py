@@ -18,15 +18,17 @@ primary takes the first /(n+4) of ``cidr_block``, the secondary the second.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
 
-from components.base import ConfigError, DrSettings, invalid, raise_problems
-from components.gcp.common import home_provider
-from drkit_core.intent import Role
+from components.args import Args, arg, between, instance_of, matches, one_of, satisfies
+from components.base import DrSettings
+from components.gcp.common import GcpComponent
+from drkit_core.errors import invalid
+from drkit_core.intent import DrIntent, Role
 
 HEALTH_CHECK_RANGES = ("35.191.0.0/16", "130.211.0.0/22")
 """Google Front Ends and health checkers: where every request and probe of a global external
@@ -37,33 +39,31 @@ SUBNET_INDEX = {Role.PRIMARY: 0, Role.SECONDARY: 1}
 AGGREGATION_INTERVALS = ("INTERVAL_5_SEC", "INTERVAL_30_SEC", "INTERVAL_1_MIN",
                          "INTERVAL_5_MIN", "INTERVAL_10_MIN", "INTERVAL_15_MIN")
 FLOW_LOG_METADATA = ("INCLUDE_ALL_METADATA", "EXCLUDE_ALL_METADATA")
+_PORT = between(1, 65535)
 
 
-@dataclass(frozen=True)
-class FlowLogs:
+def _private_network(min_prefix: int, max_prefix: int) -> Callable[[Any], bool]:
+    def test(text: Any) -> bool:
+        network = ipaddress.IPv4Network(text)
+        return network.is_private and min_prefix <= network.prefixlen <= max_prefix
+    return test
+
+
+class FlowLogs(Args):
     """VPC flow logs of a subnet (checkov CKV_GCP_26). The defaults are Google's own for an
     enabled subnet; sample less or aggregate longer to cut Cloud Logging volume and cost."""
 
-    aggregation_interval: str = "INTERVAL_5_SEC"
-    """How long flows are aggregated into one record: one of :data:`AGGREGATION_INTERVALS`."""
-    flow_sampling: float = 0.5
-    """Share of flows recorded: more than 0, at most 1."""
-    metadata: str = "INCLUDE_ALL_METADATA"
-    """Add VM, VPC and location details to each record: one of :data:`FLOW_LOG_METADATA`."""
-
-    def __post_init__(self) -> None:
-        problems = []
-        if self.aggregation_interval not in AGGREGATION_INTERVALS:
-            problems.append(invalid("FlowLogs.aggregation_interval", self.aggregation_interval,
-                                    f"allowed: {', '.join(AGGREGATION_INTERVALS)}"))
-        if not (isinstance(self.flow_sampling, (int, float))
-                and 0 < self.flow_sampling <= 1):
-            problems.append(invalid("FlowLogs.flow_sampling", self.flow_sampling,
-                                    "allowed: more than 0, at most 1"))
-        if self.metadata not in FLOW_LOG_METADATA:
-            problems.append(invalid("FlowLogs.metadata", self.metadata,
-                                    f"allowed: {', '.join(FLOW_LOG_METADATA)}"))
-        raise_problems(problems)
+    aggregation_interval: str = arg(
+        default="INTERVAL_5_SEC", doc="How long flows are aggregated into one record.",
+        allowed=one_of(*AGGREGATION_INTERVALS))
+    flow_sampling: float = arg(
+        default=0.5, doc="Share of flows recorded.",
+        allowed=satisfies(lambda v: isinstance(v, int | float) and not isinstance(v, bool)
+                          and 0 < v <= 1, "more than 0, at most 1"))
+    metadata: str = arg(
+        default="INCLUDE_ALL_METADATA",
+        doc="Add VM, VPC and location details to each record, or not.",
+        allowed=one_of(*FLOW_LOG_METADATA))
 
     def args(self) -> gcp.compute.SubnetworkLogConfigArgs:
         return gcp.compute.SubnetworkLogConfigArgs(
@@ -71,72 +71,71 @@ class FlowLogs:
             flow_sampling=float(self.flow_sampling), metadata=self.metadata)
 
 
-@dataclass(frozen=True)
-class NetworkArgs:
+class NetworkArgs(Args):
     """Inputs of :class:`Network`."""
 
-    network: pulumi.Input[str] | None = None
-    """Secondary stack only: the primary stack's VPC (its ``network`` output, a network id)."""
-    cidr_block: str = "10.10.0.0/16"
-    """The app's range over both regions, /16 to /22: each region's subnet is a /(n+4) of it."""
-    services_cidr: str = "10.20.0.0/20"
-    """Private service access range (Cloud SQL private IPs), outside ``cidr_block``: /16-/24."""
-    serving_ports: tuple[int, ...] = (8080,)
-    """Ports the load balancer and its health checks reach on instances tagged ``backend_tag``."""
-    backend_tag: str | None = None
-    """Network tag of the load balancer's backends; default ``<app>-backend``."""
-    flow_logs: FlowLogs = FlowLogs()
-    """VPC flow logs of this region's subnet: sampling, aggregation interval, metadata."""
+    network: pulumi.Input[str] | None = arg(
+        default=None,
+        doc="Secondary stack only: the primary stack's VPC (its ``network`` output, a network "
+            "id).")
+    cidr_block: str = arg(
+        default="10.10.0.0/16",
+        doc="The app's range over both regions: each region's subnet is a /(n+4) of it.",
+        allowed=satisfies(_private_network(16, 22), "a private IPv4 network from /16 to /22"))
+    services_cidr: str = arg(
+        default="10.20.0.0/20",
+        doc="Private service access range (Cloud SQL private IPs), outside ``cidr_block``.",
+        allowed=satisfies(_private_network(16, 24), "a private IPv4 network from /16 to /24"))
+    serving_ports: tuple[int, ...] = arg(
+        default=(8080,),
+        doc="Ports the load balancer and its health checks reach on instances tagged "
+            "``backend_tag``.",
+        allowed=satisfies(lambda v: len(v) > 0 and all(_PORT.accepts(p) for p in v),
+                          "one or more ports, 1-65535"))
+    backend_tag: str | None = arg(
+        default=None,
+        doc="Network tag of the load balancer's backends; default ``<app>-backend``.",
+        allowed=matches(r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?$",
+                        "a network tag: lower-case letters, digits and dashes, 63 at most"))
+    flow_logs: FlowLogs = arg(
+        default=FlowLogs(),
+        doc="VPC flow logs of this region's subnet: sampling, aggregation interval, metadata.",
+        allowed=instance_of(FlowLogs, "a FlowLogs (flow logs stay on)"))
 
-    def __post_init__(self) -> None:
-        problems = []
-        app_range = _network(self.cidr_block, 16, 22)
-        if app_range is None:
-            problems.append(invalid("NetworkArgs.cidr_block", self.cidr_block,
-                                    "allowed: a private IPv4 network from /16 to /22"))
-        services = _network(self.services_cidr, 16, 24)
-        if services is None:
-            problems.append(invalid("NetworkArgs.services_cidr", self.services_cidr,
-                                    "allowed: a private IPv4 network from /16 to /24"))
-        elif app_range is not None and services.overlaps(app_range):
-            problems.append(invalid("NetworkArgs.services_cidr", self.services_cidr,
-                                    f"allowed: a range outside cidr_block ({self.cidr_block})"))
-        if not isinstance(self.flow_logs, FlowLogs):
-            problems.append(invalid("NetworkArgs.flow_logs", self.flow_logs,
-                                    "allowed: a FlowLogs (flow logs stay on)"))
-        if not self.serving_ports or not all(1 <= p <= 65535 for p in self.serving_ports):
-            problems.append(invalid("NetworkArgs.serving_ports", self.serving_ports,
-                                    "allowed: one or more ports, 1-65535"))
-        raise_problems(problems)
+    def check(self) -> list[str]:
+        if ipaddress.IPv4Network(self.services_cidr).overlaps(
+                ipaddress.IPv4Network(self.cidr_block)):
+            return [invalid(self.where("services_cidr"), self.services_cidr,
+                            f"allowed: a range outside cidr_block ({self.cidr_block})")]
+        return []
 
     def subnet_cidr(self, role: Role) -> str:
         network = ipaddress.IPv4Network(self.cidr_block)
         return str(list(network.subnets(new_prefix=network.prefixlen + 4))[SUBNET_INDEX[role]])
 
 
-@dataclass(frozen=True)
-class NetworkRefs:
+class NetworkRefs(Args):
     """What other components need from a network; build it by hand to reuse an existing one."""
 
-    network: pulumi.Input[str]
-    """The VPC's id (``projects/<p>/global/networks/<name>``)."""
-    subnetwork: pulumi.Input[str]
-    """This stack's subnet in its own region."""
-    backend_tag: str
-    """Tag instances with it to let the load balancer and its health checks in."""
-    ready: Sequence[pulumi.Resource] = field(default_factory=tuple)
-    """What a Cloud SQL instance with private IP must wait for (private service access)."""
+    network: pulumi.Input[str] = arg(
+        doc="The VPC's id (``projects/<p>/global/networks/<name>``).")
+    subnetwork: pulumi.Input[str] = arg(doc="This stack's subnet in its own region.")
+    backend_tag: str = arg(
+        doc="Tag instances with it to let the load balancer and its health checks in.")
+    ready: Sequence[pulumi.Resource] = arg(
+        default=(),
+        doc="What a Cloud SQL instance with private IP must wait for (private service "
+            "access).")
 
 
-class Network(pulumi.ComponentResource):
+class Network(GcpComponent):
     """The VPC (primary), and this region's subnet, Cloud Router and NAT (both stacks)."""
 
     def __init__(self, name: str, settings: DrSettings, args: NetworkArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        home_provider("Network", opts)
-        region = _check(settings, args)
-        super().__init__("drkit:gcp:Network", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        super().__init__(name, settings, args, opts)
+        region = self.intent.regions.of(self.intent.role)
+        child = self.child()
         tag = args.backend_tag or f"{settings.intent.app}-backend"
         ready: list[pulumi.Resource] = []
 
@@ -190,29 +189,13 @@ class Network(pulumi.ComponentResource):
         self.register_outputs({"network": network, "subnetwork": self.subnet.id,
                                "backend_tag": tag})
 
-
-def _check(settings: DrSettings, args: NetworkArgs) -> str:
-    """Validate what depends on the stack's role; returns the network's region."""
-    role = settings.intent.role
-    if role is Role.GLOBAL or settings.intent.region is None:
-        raise ConfigError([invalid("drkit:role", role.value, "a Network belongs in the primary "
-                                   "or the secondary stack")])
-    if role is Role.SECONDARY and args.network is None:
-        raise_problems([invalid("NetworkArgs.network", None, "required in the secondary "
-                                "stack: the primary stack's VPC (its network output); the "
-                                "database replica must share the primary's network")])
-    if role is Role.PRIMARY and args.network is not None:
-        raise_problems([invalid("NetworkArgs.network", "<set>", "allowed: only in the "
-                                "secondary stack (the primary creates the VPC)")])
-    return settings.intent.region
-
-
-def _network(text: str, min_prefix: int, max_prefix: int) -> ipaddress.IPv4Network | None:
-    """The private network ``text`` when its prefix length is within the bounds; else None."""
-    try:
-        network = ipaddress.IPv4Network(text)
-    except ValueError:
-        return None
-    if not (network.is_private and min_prefix <= network.prefixlen <= max_prefix):
-        return None
-    return network
+    def check(self, name: str, intent: DrIntent, args: NetworkArgs) -> list[str]:
+        """The secondary joins the primary's VPC; the primary creates it."""
+        if intent.role is Role.SECONDARY and args.network is None:
+            return [invalid("NetworkArgs.network", None, "required in the secondary stack: "
+                            "the primary stack's VPC (its network output); the database "
+                            "replica must share the primary's network")]
+        if intent.role is Role.PRIMARY and args.network is not None:
+            return [invalid("NetworkArgs.network", "<set>", "allowed: only in the secondary "
+                            "stack (the primary creates the VPC)")]
+        return []

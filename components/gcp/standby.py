@@ -1,7 +1,7 @@
 """Standby compute tier: a regional managed instance group behind the global load balancer.
 
 The same component runs in both regions; only its size differs, by the rule in
-:func:`components.base.standby_capacity` (primary full; secondary by tier). The group spreads
+:func:`components.sizing.standby_capacity` (primary full; secondary by tier). The group spreads
 its instances evenly over the region's zones, replaces instances that fail their health check
 (autohealing), and exposes a named port the global backend service sends traffic to. Instances
 are shielded VMs without public IPs (they reach out through the region's Cloud NAT) and run as
@@ -20,22 +20,17 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from components.base import (
-    Capacity,
-    ConfigError,
-    DrSettings,
-    invalid,
-    raise_problems,
-    standby_capacity,
-)
-from components.gcp.common import home_provider, invoke_opts, labels, project_id
+from components.args import Args, arg, between, instance_of, matches
+from components.base import DrSettings
+from components.gcp.common import PORT_NAME, GcpComponent, invoke_opts, project_id
 from components.gcp.network import NetworkRefs
-from drkit_core.intent import Role
+from components.sizing import ORDERED, Capacity, standby_capacity
+from drkit_core.errors import invalid
+from drkit_core.intent import DrIntent, Role
 
 AUTOHEAL_DELAY_SECONDS = 300
 """Time a new instance gets to boot before failed health checks make the group replace it."""
@@ -44,67 +39,62 @@ INSTANCE_ROLES = ("roles/logging.logWriter", "roles/monitoring.metricWriter")
 """All the instances' service account may do."""
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$")
-_IMAGE = re.compile(r"^[a-z][a-z0-9-]*/[a-z][a-z0-9-]*$")
 
 
-@dataclass(frozen=True)
-class StandbyArgs:
+class StandbyArgs(Args):
     """Inputs of :class:`StandbyTier`."""
 
-    network: NetworkRefs
-    """Instances go in this stack's subnet, tagged so the load balancer may reach them."""
-    full_capacity: Capacity = field(default_factory=lambda: Capacity(min=2, desired=3, max=6))
-    """Capacity at full load; the secondary runs a share of it, per tier."""
-    machine_type: str = "e2-medium"
-    image: str = "debian-cloud/debian-12"
-    """``<project>/<family>``: the family's newest image when the template is created."""
-    app_port: int = 8080
-    port_name: str = "http"
-    """Named port of the group; the global backend service sends traffic to it."""
-    health_check_path: str = "/healthz"
-    """Answered with 200 by a healthy instance; autohealing and the load balancer probe it."""
-    startup_script: str | None = None
-    disk_size_gb: int = 20
-    zone_count: int = 3
-    """Zones to spread over: 3 so a zone failure leaves two; at least 2."""
-    cpu_target: float = 0.6
-    """Average CPU utilization the autoscaler aims for."""
-    failed_over: bool = False
-    """Secondary only: run full capacity (failover), whatever the tier."""
-
-    def __post_init__(self) -> None:
-        problems = self.full_capacity.problems("StandbyArgs.full_capacity")
-        if not self.health_check_path.startswith("/"):
-            problems.append(invalid("StandbyArgs.health_check_path", self.health_check_path,
-                                    "allowed: a path starting with /, such as /healthz"))
-        if not 1 <= self.app_port <= 65535:
-            problems.append(invalid("StandbyArgs.app_port", self.app_port, "allowed: 1-65535"))
-        if not _IMAGE.match(self.image):
-            problems.append(invalid("StandbyArgs.image", self.image,
-                                    "allowed: <project>/<family>, e.g. debian-cloud/debian-12"))
-        if not 2 <= self.zone_count <= 4:
-            problems.append(invalid("StandbyArgs.zone_count", self.zone_count,
-                                    "allowed: 2 to 4 (a DR region needs at least 2 zones)"))
-        if not 0.1 <= self.cpu_target <= 0.9:
-            problems.append(invalid("StandbyArgs.cpu_target", self.cpu_target,
-                                    "allowed: 0.1 to 0.9"))
-        if not 10 <= self.disk_size_gb <= 65536:
-            problems.append(invalid("StandbyArgs.disk_size_gb", self.disk_size_gb,
-                                    "allowed: 10 to 65536"))
-        raise_problems(problems)
+    network: NetworkRefs = arg(
+        doc="Instances go in this stack's subnet, tagged so the load balancer may reach them.",
+        allowed=instance_of(NetworkRefs, "a NetworkRefs (a Network's refs)"))
+    full_capacity: Capacity = arg(
+        default=Capacity(min=2, desired=3, max=6),
+        doc="Capacity at full load; the secondary runs a share of it, per tier.",
+        allowed=ORDERED)
+    machine_type: str = arg(
+        default="e2-medium", doc="Compute Engine machine type of the instances.",
+        allowed=matches(r"[a-z][a-z0-9]*-[a-z0-9-]+$", "a machine type such as e2-medium"))
+    image: str = arg(
+        default="debian-cloud/debian-12",
+        doc="Boot image family: the family's newest image when the template is created.",
+        allowed=matches(r"[a-z][a-z0-9-]*/[a-z][a-z0-9-]*$",
+                        "<project>/<family>, e.g. debian-cloud/debian-12"))
+    app_port: int = arg(
+        default=8080, doc="The port instances serve on.", allowed=between(1, 65535))
+    port_name: str = arg(
+        default="http",
+        doc="Named port of the group; the global backend service sends traffic to it.",
+        allowed=PORT_NAME)
+    health_check_path: str = arg(
+        default="/healthz",
+        doc="Answered with 200 by a healthy instance; autohealing and the load balancer "
+            "probe it.",
+        allowed=matches("/", "a path starting with /, such as /healthz"))
+    startup_script: str | None = arg(default=None, doc="Boot script of the instances.")
+    disk_size_gb: int = arg(
+        default=20, doc="Boot disk (pd-balanced) of each instance.",
+        allowed=between(10, 65536))
+    zone_count: int = arg(
+        default=3, doc="Zones to spread over: 3 so a zone failure leaves two.",
+        allowed=between(2, 4, why="a DR region needs at least 2 zones"))
+    cpu_target: float = arg(
+        default=0.6, doc="Average CPU utilization the autoscaler aims for.",
+        allowed=between(0.1, 0.9))
+    failed_over: bool = arg(
+        default=False, doc="Secondary only: run full capacity (failover), whatever the tier.")
 
 
-class StandbyTier(pulumi.ComponentResource):
+class StandbyTier(GcpComponent):
     """Service account, instance template, regional MIG with autohealing, and its autoscaler."""
 
     def __init__(self, name: str, settings: DrSettings, args: StandbyArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        provider = home_provider("StandbyTier", opts)
-        region = _check(name, settings, args)
+        super().__init__(name, settings, args, opts)
+        provider = self.provider
+        region = self.intent.regions.of(self.intent.role)
         self.capacity = (args.full_capacity if args.failed_over
                          else standby_capacity(settings.intent, args.full_capacity))
-        super().__init__("drkit:gcp:StandbyTier", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        child = self.child()
         role = settings.intent.role.value
 
         account = gcp.serviceaccount.Account(
@@ -121,7 +111,7 @@ class StandbyTier(pulumi.ComponentResource):
             http_health_check=gcp.compute.HealthCheckHttpHealthCheckArgs(
                 port=args.app_port, request_path=args.health_check_path),
             opts=child)
-        template = self._template(name, settings, args, region, account, provider)
+        template = self._template(name, args, region, account)
         zones = gcp.compute.get_zones_output(region=region, status="UP",
                                              opts=invoke_opts(provider))
         self.group = gcp.compute.RegionInstanceGroupManager(
@@ -158,17 +148,29 @@ class StandbyTier(pulumi.ComponentResource):
                                "min_replicas": self.capacity.min,
                                "max_replicas": self.capacity.max})
 
-    def _template(self, name: str, settings: DrSettings, args: StandbyArgs, region: str,
-                  account: gcp.serviceaccount.Account,
-                  provider: gcp.Provider) -> gcp.compute.InstanceTemplate:
+    def check(self, name: str, intent: DrIntent, args: StandbyArgs) -> list[str]:
+        """The name fits the service account's; only the secondary fails over."""
+        problems = []
+        if not _NAME.match(name):
+            problems.append(invalid("StandbyTier name", name, "allowed: 2-20 lower-case "
+                                    "letters, digits and dashes, starting with a letter (it "
+                                    "names the service account with the stack's role, 30 "
+                                    "characters at most)"))
+        if args.failed_over and intent.role is not Role.SECONDARY:
+            problems.append(invalid("StandbyArgs.failed_over", True,
+                                    "allowed: only in the secondary stack"))
+        return problems
+
+    def _template(self, name: str, args: StandbyArgs, region: str,
+                  account: gcp.serviceaccount.Account) -> gcp.compute.InstanceTemplate:
         project, family = args.image.split("/")
         image = gcp.compute.get_image_output(project=project, family=family,
-                                             opts=invoke_opts(provider))
+                                             opts=invoke_opts(self.provider))
         return gcp.compute.InstanceTemplate(
             f"{name}-template", name_prefix=f"{name}-{region}-"[:37],
             description=f"{name} ({region})", region=region,
             machine_type=args.machine_type, tags=[args.network.backend_tag],
-            labels=labels(settings),
+            labels=self.labels,
             disks=[gcp.compute.InstanceTemplateDiskArgs(
                 source_image=image.self_link, boot=True, auto_delete=True,
                 disk_type="pd-balanced", disk_size_gb=args.disk_size_gb)],
@@ -182,25 +184,7 @@ class StandbyTier(pulumi.ComponentResource):
             metadata_startup_script=args.startup_script,
             # Templates are immutable: a change creates a new one (name_prefix keeps names
             # unique) before the group rolls over to it and the old one is deleted.
-            opts=pulumi.ResourceOptions(parent=self))
-
-
-def _check(name: str, settings: DrSettings, args: StandbyArgs) -> str:
-    """Validate what depends on the stack's role; returns the tier's region."""
-    intent = settings.intent
-    if intent.region is None:
-        raise ConfigError([invalid("drkit:role", intent.role.value, "a StandbyTier belongs in "
-                                   "the primary or the secondary stack")])
-    problems = []
-    if not _NAME.match(name):
-        problems.append(invalid("StandbyTier name", name, "allowed: 2-20 lower-case letters, "
-                                "digits and dashes, starting with a letter (it names the "
-                                "service account with the stack's role, 30 characters at most)"))
-    if args.failed_over and intent.role is not Role.SECONDARY:
-        problems.append(invalid("StandbyArgs.failed_over", True,
-                                "allowed: only in the secondary stack"))
-    raise_problems(problems)
-    return intent.region
+            opts=self.child())
 
 
 def _zones(names: list[str], count: int) -> list[str]:

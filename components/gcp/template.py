@@ -11,87 +11,100 @@ secondary -> its subnet and NAT in the primary's VPC, the Cloud SQL replica, a c
 global    -> the global external Application Load Balancer over both regions' groups
 
 Template settings live in the project's namespace (``gcp-warm-standby:minSize``...); their
-defaults are the fields of :class:`TemplateSettings`. The GCP project is ``gcp:project``, given
-to every (explicit) provider.
+defaults, descriptions and constraints are the fields of :class:`Settings`, read by the shared
+loader (components/template.py). The GCP project is ``gcp:project``, given to every (explicit)
+provider.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any
-
 import pulumi
 import pulumi_gcp as gcp
 
-from components.base import (
-    Capacity,
-    ConfigError,
-    DrSettings,
-    config_values,
-    invalid,
-    load_intent,
-    raise_problems,
-)
+from components.args import allowed_of, arg
+from components.base import DrSettings, load_intent
 from components.gcp.bucket import BucketArgs, ReplicatedBucket
 from components.gcp.common import labels
 from components.gcp.database import DatabaseArgs, ReplicatedDatabase
 from components.gcp.entry import EntryArgs, FailoverEntry, RegionalBackend
 from components.gcp.network import Network, NetworkArgs
 from components.gcp.standby import StandbyArgs, StandbyTier
+from components.sizing import ORDERED, Capacity
+from components.template import TemplateSettings, load_settings
+from drkit_core.errors import invalid
 from drkit_core.intent import DrIntent, Role
 
 
-@dataclass(frozen=True)
-class TemplateSettings:
-    """The template's settings, read from ``<project>:<camelCaseName>`` in a stack's config."""
+class Settings(TemplateSettings):
+    """The GCP templates' settings: ``<project>:<camelCaseName>`` in a stack's config."""
 
-    domain: str | None = None
-    """Global stack: the name clients use; adds HTTPS with a Google-managed certificate."""
-    machine_type: str = "e2-medium"
-    db_tier: str = "db-custom-2-7680"
-    min_size: int = 2
-    """Full capacity (the primary's); the secondary runs a share of it, per tier."""
-    desired_size: int = 3
-    max_size: int = 6
-    app_port: int = 8080
-    health_check_path: str = "/healthz"
-    cidr_block: str = "10.10.0.0/16"
-    """The app's range over both regions; each region's stack takes its own subnet of it."""
-    db_kms_key_name: str | None = None
-    """Customer-managed key for this stack's database (in the stack's region)."""
-    bucket_kms_key_name: str | None = None
-    bucket_location: str | None = None
-    """A predefined dual-region (EUR4...); default a dual-region of the app's two regions."""
-    failover: bool = False
-    """Secondary and global stacks: promote the replica, run full capacity, move traffic."""
-
-    @classmethod
-    def load(cls, role: Role) -> TemplateSettings:
-        """The running stack's settings; a typo or a misplaced key fails before any resource."""
-        given = config_values(pulumi.get_project())
-        known = {_camel(f.name): f for f in fields(cls)}
-        problems = [f"{pulumi.get_project()}:{key}: unknown key; allowed keys: "
-                    f"{', '.join(sorted(known))}" for key in sorted(set(given) - set(known))]
-        values: dict[str, Any] = {}
-        for key, value in given.items():
-            if key in known:
-                values[known[key].name] = _parse(key, value, known[key].type, problems)
-        raise_problems(problems)
-        loaded = cls(**values)
-        if loaded.failover and role is Role.PRIMARY:
-            raise ConfigError([invalid(f"{pulumi.get_project()}:failover", True, "set it in "
-                                       "the secondary and global stacks, which take over")])
-        return loaded
+    domain: str | None = arg(
+        default=None,
+        doc="Global stack: the name clients use; adds HTTPS with a Google-managed "
+            "certificate.",
+        allowed=allowed_of(EntryArgs, "domain"))
+    machine_type: str = arg(default="e2-medium", doc="Instance machine type.",
+                            allowed=allowed_of(StandbyArgs, "machine_type"))
+    db_tier: str = arg(
+        default="db-custom-2-7680",
+        doc="Cloud SQL machine tier (the replica's too: it must carry the load once "
+            "promoted).",
+        allowed=allowed_of(DatabaseArgs, "tier"))
+    min_size: int = arg(
+        default=2, doc="Full capacity (the primary's); the secondary runs a share of it, per "
+                       "tier.",
+        allowed=allowed_of(Capacity, "min"))
+    desired_size: int = arg(default=3, doc="Instances to run at full capacity.",
+                            allowed=allowed_of(Capacity, "desired"))
+    max_size: int = arg(default=6, doc="Most instances at full capacity.",
+                        allowed=allowed_of(Capacity, "max"))
+    app_port: int = arg(default=8080, doc="The port instances serve on (named port ``http``).",
+                        allowed=allowed_of(StandbyArgs, "app_port"))
+    health_check_path: str = arg(
+        default="/healthz", doc="Probed by autohealing and by the load balancer.",
+        allowed=allowed_of(StandbyArgs, "health_check_path"))
+    cidr_block: str = arg(
+        default="10.10.0.0/16",
+        doc="The app's range over both regions; each region's stack takes its own subnet of "
+            "it.",
+        allowed=allowed_of(NetworkArgs, "cidr_block"))
+    db_kms_key_name: str | None = arg(
+        default=None,
+        doc="Customer-managed key for this stack's database (in the stack's region).")
+    bucket_kms_key_name: str | None = arg(
+        default=None,
+        doc="Customer-managed key for the bucket (GCS's service agent is granted its use).")
+    bucket_location: str | None = arg(
+        default=None,
+        doc="A predefined dual-region (EUR4...); default a dual-region of the app's two "
+            "regions.")
+    failover: bool = arg(
+        default=False,
+        doc="Secondary and global stacks: promote the replica, run full capacity, move "
+            "traffic.")
 
     @property
     def full_capacity(self) -> Capacity:
         return Capacity(min=self.min_size, desired=self.desired_size, max=self.max_size)
 
+    def check(self) -> list[str]:
+        if not self.full_capacity.ordered():
+            return [invalid(f"{self.where('min_size')}/desiredSize/maxSize",
+                            (self.min_size, self.desired_size, self.max_size),
+                            ORDERED.allowed())]
+        return []
+
+    def stack_problems(self, intent: DrIntent) -> list[str]:
+        if self.failover and intent.role is Role.PRIMARY:
+            return [invalid(self.where("failover"), True, "set it in the secondary and global "
+                            "stacks, which take over")]
+        return []
+
 
 def deploy() -> None:
     """Build the running stack: validate all config first, then register resources."""
     intent = load_intent()
-    template = TemplateSettings.load(intent.role)
+    template = load_settings(Settings, intent)
     settings = DrSettings(intent)
     builders = {Role.PRIMARY: _primary, Role.SECONDARY: _secondary, Role.GLOBAL: _global}
     builders[intent.role](intent, template, settings)
@@ -103,7 +116,7 @@ def _provider(region: str, settings: DrSettings) -> pulumi.ResourceOptions:
         f"gcp-{region}", project=project, region=region, default_labels=labels(settings)))
 
 
-def _regional(intent: DrIntent, template: TemplateSettings, settings: DrSettings,
+def _regional(intent: DrIntent, template: Settings, settings: DrSettings,
               network_args: NetworkArgs, home: pulumi.ResourceOptions) -> Network:
     """What both regions run: the network's regional part and the compute tier."""
     app = intent.app
@@ -127,7 +140,7 @@ def _database_exports(database: ReplicatedDatabase) -> None:
     pulumi.export("dbPrivateIp", database.private_ip)
 
 
-def _primary(intent: DrIntent, template: TemplateSettings, settings: DrSettings) -> None:
+def _primary(intent: DrIntent, template: Settings, settings: DrSettings) -> None:
     assert intent.region is not None
     home = _provider(intent.region, settings)
     network = _regional(intent, template, settings, NetworkArgs(
@@ -143,7 +156,7 @@ def _primary(intent: DrIntent, template: TemplateSettings, settings: DrSettings)
     pulumi.export("bucketUrl", bucket.url)
 
 
-def _secondary(intent: DrIntent, template: TemplateSettings, settings: DrSettings) -> None:
+def _secondary(intent: DrIntent, template: Settings, settings: DrSettings) -> None:
     assert intent.region is not None
     home = _provider(intent.region, settings)
     source = pulumi.StackReference(str(intent.stacks.primary))
@@ -157,7 +170,7 @@ def _secondary(intent: DrIntent, template: TemplateSettings, settings: DrSetting
     _database_exports(database)
 
 
-def _global(intent: DrIntent, template: TemplateSettings, settings: DrSettings) -> None:
+def _global(intent: DrIntent, template: Settings, settings: DrSettings) -> None:
     # Every resource of the load balancer is global; the region only sets the provider's.
     home = _provider(intent.regions.primary, settings)
     backends = {}
@@ -172,25 +185,3 @@ def _global(intent: DrIntent, template: TemplateSettings, settings: DrSettings) 
         opts=home)
     pulumi.export("ipAddress", entry.ip_address)
     pulumi.export("url", entry.url)
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
-def _parse(key: str, value: str, kind: Any, problems: list[str]) -> Any:
-    """A config string as the field's type (``str | None``, ``int`` or ``bool``)."""
-    text = str(value)
-    if kind in (int, "int"):
-        if text.lstrip("-").isdigit():
-            return int(text)
-        problems.append(invalid(f"{pulumi.get_project()}:{key}", value, "allowed: an integer"))
-        return None
-    if kind in (bool, "bool"):
-        if text.lower() in ("true", "false"):
-            return text.lower() == "true"
-        problems.append(invalid(f"{pulumi.get_project()}:{key}", value,
-                                "allowed: true or false"))
-        return None
-    return text
