@@ -14,10 +14,15 @@ from typing import Any
 from drkit.engine.values.data import tables
 from drkit.engine.values.generators import TIMESTAMP, Gen, name_servers, pem
 from drkit.engine.values.policy_document import render_policy_document
-from drkit.engine.values.subject import Subject, last_segment, sha, upper_alnum, uuid_of
+from drkit.engine.values.subject import (
+    ZONES_PER_REGION,
+    Subject,
+    last_segment,
+    sha,
+    upper_alnum,
+    uuid_of,
+)
 from drkit_core import regions
-
-_ZONES = 3
 
 
 def _filter_values(s: Subject, name: str) -> list[str]:
@@ -30,7 +35,7 @@ def _filter_values(s: Subject, name: str) -> list[str]:
 
 def _availability_zones(s: Subject) -> dict[str, Any]:
     zones = [(regions.zone_name(s.region, "aws", i), regions.aws_zone_id(s.region, i))
-             for i in range(_ZONES)]
+             for i in range(ZONES_PER_REGION)]
     excluded = set(s.items("excludeNames")) | set(s.items("excludeZoneIds"))
     zones = [z for z in zones if z[0] not in excluded and z[1] not in excluded]
     return {"id": s.region, "names": [z[0] for z in zones], "zoneIds": [z[1] for z in zones],

@@ -11,16 +11,14 @@ from typing import Any
 
 from drkit.engine.values.data import tables
 from drkit.engine.values.generators import TIMESTAMP, Gen, unique_id
-from drkit.engine.values.subject import Subject, gcp_project_number, sha
+from drkit.engine.values.subject import ZONES_PER_REGION, Subject, gcp_project_number, sha
 from drkit_core import regions
-
-_ZONES = 3
 
 
 def _zones(s: Subject) -> dict[str, Any]:
     return {"id": f"projects/{s.project}/regions/{s.region}", "project": s.project,
             "region": s.region, "status": s.text("status") or "UP",
-            "names": regions.zone_names(s.region, "gcp", _ZONES)}
+            "names": regions.zone_names(s.region, "gcp", ZONES_PER_REGION)}
 
 
 def _project(s: Subject) -> dict[str, Any]:

@@ -17,14 +17,13 @@ import pulumi
 
 from drkit.engine.values.data import tables
 from drkit.engine.values.sdk import Spec, properties
-from drkit.engine.values.subject import Subject, id_for, lb_kind, upper_alnum
+from drkit.engine.values.subject import ZONES_PER_REGION, Subject, id_for, lb_kind, upper_alnum
 from drkit_core import regions
 
 Gen = Callable[[Subject], Any]
 
 TIMESTAMP = "2025-01-01T00:00:00Z"
 _MAX_DEPTH = 4
-_ZONES = 3
 
 
 def pem(kind: str) -> Gen:
@@ -226,7 +225,7 @@ BY_NAME: dict[str, tuple[str, Gen]] = {
     "effectiveLabels": ("map", _tags("labels")),
     "pulumiLabels": ("map", _tags("labels")),
     "terraformLabels": ("map", _tags("labels")),
-    "availabilityZones": ("list", lambda s: regions.zone_names(s.region, "aws", _ZONES)),
+    "availabilityZones": ("list", lambda s: regions.zone_names(s.region, "aws", ZONES_PER_REGION)),
     "nameServers": ("list", name_servers),
     "port": ("int", lambda s: s.port),
     "latestVersion": ("int", lambda s: 1),

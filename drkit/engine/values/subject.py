@@ -30,6 +30,9 @@ class Context:
 FALLBACK_REGION = {"aws": "us-east-1", "gcp": "us-central1"}
 """The region of a resource when neither it nor its provider says (a real provider would fail)."""
 
+ZONES_PER_REGION = 3
+"""Zones a region has offline (a, b, c): what lists of zones and data sources return."""
+
 _UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
