@@ -32,6 +32,14 @@ ANY = "any"
 _COUNTRY_JURISDICTION = {"GB": "uk"}  # ISO codes whose jurisdiction name differs from lower(code)
 _AWS_AZ = re.compile(r"^(?P<region>.+-\d+)[a-z]$")  # eu-west-1a
 _GCP_ZONE = re.compile(r"^(?P<region>.+\d+)-[a-z]$")  # europe-west1-b
+_ZONE_SHAPES: Mapping[Cloud, re.Pattern[str]] = {"aws": _AWS_AZ, "gcp": _GCP_ZONE}
+# AWS availability-zone ids shorten the region: eu-central-1 -> euc1 (euc1-az1), each direction
+# word to these letters (https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html).
+_AZ_ID_DIRECTIONS = {"northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw",
+                     "central": "c", "north": "n", "south": "s", "east": "e", "west": "w"}
+# The AWS partitions other than `aws`, by region-name prefix (the `regionRegex` of the AWS SDKs'
+# partitions.json).
+_AWS_PARTITIONS = (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"))
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,8 @@ class Location:
     members: tuple[str, ...]
     """Member regions of a multi/dual-region; ``()`` for a region."""
     city: str | None
+    description: str | None = None
+    """An AWS region's name as the AWS SDKs spell it (``Europe (Ireland)``); None elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ def _catalog() -> _Catalog:
                 jurisdictions=jurisdictions_of_country(entry["country"], eu_members),
                 members=(),
                 city=entry.get("city"),
+                description=entry.get("description"),
             )
             for name, entry in raw[cloud].items()
         }
@@ -114,7 +125,7 @@ def _lookup_in(name: str, cloud: Cloud) -> Location | None:
     lowered = name.lower()
     if lowered in regions:
         return regions[lowered]
-    zone = (_AWS_AZ if cloud == "aws" else _GCP_ZONE).match(lowered)
+    zone = _ZONE_SHAPES[cloud].match(lowered)
     if zone and zone["region"] in regions:
         return regions[zone["region"]]
     if cloud == "gcp":
@@ -208,3 +219,41 @@ def _zone_to_region(place: str) -> str:
     if location is not None and location.kind == "region" and location.name != place.lower():
         return location.name
     return place
+
+
+# -- zone and partition naming: rules on the names, true of regions not in the catalog too ------
+
+
+def zone_name(region: str, cloud: Cloud, index: int = 0) -> str:
+    """The ``index``-th zone of a region (from 0, letters from ``a``): ``eu-west-1a`` on AWS,
+    ``europe-west1-a`` on GCP."""
+    letter = chr(ord("a") + index)
+    return f"{region}{letter}" if cloud == "aws" else f"{region}-{letter}"
+
+
+def zone_names(region: str, cloud: Cloud, count: int) -> list[str]:
+    """The first ``count`` zones of a region, as :func:`zone_name` names them."""
+    return [zone_name(region, cloud, index) for index in range(count)]
+
+
+def zone_region(zone: str, cloud: Cloud) -> str | None:
+    """The region a zone name is in (``europe-west1-b`` -> ``europe-west1``), by its shape alone;
+    None when ``zone`` is not shaped like a zone of ``cloud``."""
+    match = _ZONE_SHAPES[cloud].match(zone)
+    return match["region"] if match else None
+
+
+def aws_zone_id(region: str, index: int = 0) -> str:
+    """The id of an AWS region's ``index``-th availability zone (``euc1-az1`` in eu-central-1)."""
+    parts = region.split("-")
+    if len(parts) < 3:
+        short = region.replace("-", "")
+    else:
+        letters = "".join(_AZ_ID_DIRECTIONS.get(word, word[:1]) for word in parts[1:-1])
+        short = f"{parts[0]}{letters}{parts[-1]}"
+    return f"{short}-az{index + 1}"
+
+
+def aws_partition(region: str) -> str:
+    """The AWS partition a region is in: ``aws-cn``, ``aws-us-gov`` or ``aws``."""
+    return next((name for prefix, name in _AWS_PARTITIONS if region.startswith(prefix)), "aws")

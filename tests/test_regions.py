@@ -15,7 +15,7 @@ from drkit_core.regions import Location, cloud_of, known_jurisdictions, lookup, 
 AWS_NAME = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 GCP_NAME = re.compile(r"^[a-z]+-[a-z]+\d+$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
-REGION_FIELDS = {"country", "city"}
+REGION_FIELDS = {"country", "city", "description"}
 GCS_FIELDS = {"members"}
 TOP_LEVEL = {"aws", "gcp", "gcs_multi_regions", "gcs_dual_regions", "eu_members"}
 
@@ -321,3 +321,61 @@ def test_within(name: str, allowed: list[str], expected: bool) -> None:
 def test_within_accepts_any_iterable() -> None:
     assert within("EU", (j for j in ["eu"])) is True
     assert within("EU", frozenset({"eu"})) is True
+
+
+# --- AWS region descriptions, zone and partition naming -----------------------------------------
+
+
+def test_aws_regions_have_their_sdk_description(raw: dict[str, Any]) -> None:
+    for name, entry in raw["aws"].items():
+        assert isinstance(entry.get("description"), str) and entry["description"], name
+    assert all("description" not in entry for entry in raw["gcp"].values())
+    ireland, madrid = lookup("eu-west-1"), lookup("europe-southwest1")
+    assert ireland is not None and ireland.description == "Europe (Ireland)"
+    assert madrid is not None and madrid.description is None
+
+
+@pytest.mark.parametrize(
+    ("region", "cloud", "names"),
+    [
+        ("eu-west-1", "aws", ["eu-west-1a", "eu-west-1b", "eu-west-1c"]),
+        ("europe-west1", "gcp", ["europe-west1-a", "europe-west1-b", "europe-west1-c"]),
+        ("mars-north-1", "aws", ["mars-north-1a", "mars-north-1b"]),
+    ],
+)
+def test_zone_names(region: str, cloud: regions.Cloud, names: list[str]) -> None:
+    assert regions.zone_names(region, cloud, len(names)) == names
+    assert regions.zone_name(region, cloud) == names[0]
+    assert all(regions.zone_region(zone, cloud) == region for zone in names)
+
+
+def test_zone_region_needs_a_zone_shaped_name() -> None:
+    assert regions.zone_region("europe-west1", "gcp") is None
+    assert regions.zone_region("", "gcp") is None
+    assert regions.zone_region("eu-west-1", "aws") is None
+    assert regions.zone_region("europe-west1-b", "aws") is None
+
+
+@pytest.mark.parametrize(
+    ("region", "zone_id"),
+    [
+        ("eu-central-1", "euc1-az1"),
+        ("us-east-1", "use1-az1"),
+        ("ap-northeast-1", "apne1-az1"),
+        ("ap-southeast-2", "apse2-az1"),
+        ("us-gov-west-1", "usgw1-az1"),
+        ("cn-northwest-1", "cnnw1-az1"),
+        ("il-central-1", "ilc1-az1"),
+    ],
+)
+def test_aws_zone_ids(region: str, zone_id: str) -> None:
+    assert regions.aws_zone_id(region) == zone_id
+    assert regions.aws_zone_id(region, 2) == zone_id.replace("-az1", "-az3")
+
+
+def test_aws_partitions() -> None:
+    assert regions.aws_partition("cn-north-1") == "aws-cn"
+    assert regions.aws_partition("us-gov-east-1") == "aws-us-gov"
+    assert regions.aws_partition("us-east-1") == "aws"
+    assert {regions.aws_partition(name) for name in region_names("aws")} == {
+        "aws", "aws-cn", "aws-us-gov"}
