@@ -41,6 +41,8 @@ class Health:
     interval: int
     unhealthy: int
     healthy: int
+    path: str | None = None
+    """The HTTP path it probes."""
 
     @property
     def down_seconds(self) -> int:
@@ -106,7 +108,8 @@ def _target_health(asg: Viewable, resources: Sequence[Viewable]) -> Health | Non
             check = get(group, "healthCheck") or {}
             return Health(group.name, number(block(check).get("interval")) or 30,
                           number(block(check).get("unhealthyThreshold")) or 2,
-                          number(block(check).get("healthyThreshold")) or 5)
+                          number(block(check).get("healthyThreshold")) or 5,
+                          known(block(check).get("path")))
     return None
 
 
@@ -115,9 +118,10 @@ def _gcp_health(resources: Sequence[Viewable], reference: Any, source: Viewable,
     check = _find(resources, (GCP_HEALTH_CHECK,), reference, source, input_name)
     if check is None:
         return None
+    http = block(get(check, "httpHealthCheck") or get(check, "httpsHealthCheck"))
     return Health(check.name, number(get(check, "checkIntervalSec")) or 5,
                   number(get(check, "unhealthyThreshold")) or 2,
-                  number(get(check, "healthyThreshold")) or 2)
+                  number(get(check, "healthyThreshold")) or 2, known(http.get("requestPath")))
 
 
 def groups(stacks: Sequence[tuple[str, Sequence[Viewable]]]) -> list[Group]:
@@ -165,7 +169,8 @@ def _route53(records: list[Viewable], resources: Sequence[Viewable]) -> Entry | 
     if check is not None:
         health = Health(check.name, number(get(check, "requestInterval")) or 30,
                         number(get(check, "failureThreshold")) or 3,
-                        number(get(check, "failureThreshold")) or 3)
+                        number(get(check, "failureThreshold")) or 3,
+                        get(check, "resourcePath"))
     elif failover and any(block(a).get("evaluateTargetHealth") in (True, "true")
                           for a in items(primary, "aliases")):
         health = Health(f"{primary.name} (target health)", 30, 3, 3)

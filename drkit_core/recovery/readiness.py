@@ -14,9 +14,9 @@ DRILL_DAYS = 90
 LEVELS = {
     0: "some data has no way back from corruption, or no data store is declared",
     1: "every data store is backed up",
-    2: "and can be restored outside the active region",
-    3: "and recovery is automated and monitored",
-    4: "and active-active, or drilled within 90 days",
+    2: "backed up, and restorable outside the active region",
+    3: "restorable outside the active region, with automated and monitored recovery",
+    4: "automated and monitored, and active-active or drilled within 90 days",
 }
 
 
@@ -25,6 +25,13 @@ class Readiness:
     level: int
     evidence: list[str]
     next: list[str]
+
+
+_HOW = {"detect": "health checks on the traffic entry",
+        "promote": "an AWS ARC Region switch plan (RDS promotion, Aurora global failover)",
+        "restore": "a replica in the other region",
+        "scale": "autoscaling or full capacity in the standby region",
+        "switch-traffic": "health-checked failover records or capacity in both regions"}
 
 
 def _backed_up(facts: Facts, evidence: list[str], missing: list[str]) -> None:
@@ -58,9 +65,8 @@ def _automated(facts: Facts, region: Estimate, evidence: list[str], missing: lis
         if step.automatic:
             evidence.append(f"region loss: {step.name} runs by itself ({step.source})")
         else:
-            missing.append(f"region loss: automate {step.name} ({step.detail}): e.g. an AWS "
-                           "ARC Region switch plan, health-checked failover records, or "
-                           "capacity in both regions behind a global load balancer")
+            missing.append(f"region loss: automate {step.name} ({step.detail}), e.g. with "
+                           f"{_HOW.get(step.name, 'automation')}")
     watched = {w.what for w in facts.alarms}
     replicated = any(r.needs_promotion or r.service in ("rds", "cloudsql", "aurora")
                      for d in facts.datasets for r in d.replicas)

@@ -197,8 +197,8 @@ def region_loss(facts: Facts) -> list[Step]:
                       f"a person confirms {facts.active} is lost and {what}"))
     if manual:
         plan.manual("adopt", 0, "", ("decide",),
-                    f"set drkit:active to the region {facts.standby} in every stack, so the "
-                    "`pulumi up` runs that follow make the failover")
+                    f"set drkit:active to {_target(facts)} ({facts.standby}) in every stack, so "
+                    "the `pulumi up` runs that follow make the failover")
     first = ("adopt",) if manual else (("decide",) if needs_person else ("detect",))
     for name, step in list(plan.steps.items()):
         if name in ("detect", "decide", "adopt"):
@@ -215,12 +215,17 @@ def region_loss(facts: Facts) -> list[Step]:
                 f"{entry.health.interval} s" if entry is not None and entry.health else "")
     if not manual:
         plan.manual("adopt", 0, "", ("verify",),
-                    f"set drkit:active to the region {facts.standby} in every stack and `pulumi "
-                    "up`, so the code matches what the automation did")
+                    f"set drkit:active to {_target(facts)} ({facts.standby}) in every stack and "
+                    "`pulumi up`, so the code matches what the automation did")
         adopt = plan.steps["adopt"]
         plan.add(Step(adopt.name, adopt.seconds, False, adopt.after, adopt.source,
                       adopt.detail, counts=False))
     return list(plan.steps.values())
+
+
+def _target(facts: Facts) -> str:
+    """The ``drkit:active`` value of a failover: the role that is not active now."""
+    return "secondary" if facts.app.intent.active == "primary" else "primary"
 
 
 def _region_data(plan: _Plan) -> set[str]:
