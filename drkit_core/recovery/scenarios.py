@@ -156,8 +156,10 @@ def zone_loss(facts: Facts) -> list[Step]:
         plan.add(Step("decide", seconds, False, ("detect",), cited,
                       "a person decides how to bring back what lived only in the lost zone"))
     if zonal:
-        plan.manual("restore", *plan.slowest([_RESTORE[d.source.service] for d in zonal]),
-                    ("decide",),
+        lost = [d.source.name for d in zonal if not any(p.zone_safe for p in d.protections)]
+        seconds, cited = (None, "no copy of " + ", ".join(lost) + " outside its zone") if lost \
+            else plan.slowest([_RESTORE[d.source.service] for d in zonal])
+        plan.manual("restore", seconds, cited, ("decide",),
                     "restore what lived only in the lost zone into another zone",
                     tuple(d.source.name for d in zonal))
     for group in active_groups:
