@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from drkit_core.errors import ConfigError
 from drkit_core.intent import Intent, Regions, Role, Tier
 from drkit_core.recovery import AppInput, Scenario, StackInput, View, assess, shipped
 from drkit_core.recovery.backups import interval
@@ -236,3 +237,11 @@ def test_unknown_values_count_as_absent() -> None:
     unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
     found = app(view(TABLE, "orders", pointInTimeRecovery={"enabled": unknown}))
     assert found[Scenario.DATA_CORRUPTION].estimate.rpo_seconds is None
+
+
+def test_the_last_drill_is_a_declared_date() -> None:
+    assert Intent.from_config({"lastDrill": "2026-11-20"}).last_drill == date(2026, 11, 20)
+    assert Intent.from_config({"lastDrill": date(2026, 11, 20)}).last_drill == date(2026, 11, 20)
+    with pytest.raises(ConfigError, match='drkit:lastDrill: "last week" is not valid; allowed: '
+                                          "a date YYYY-MM-DD"):
+        Intent.from_config({"lastDrill": "last week"})
