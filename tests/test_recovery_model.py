@@ -47,7 +47,8 @@ def test_parallel_steps_overlap_and_the_longest_chain_is_the_rto() -> None:
 
 
 def test_a_step_of_unknown_length_makes_the_rto_unknown() -> None:
-    steps = [Step("detect", 60, True, (), "", ""), Step("restore", None, False, ("detect",), "", "")]
+    steps = [Step("detect", 60, True, (), "", ""),
+             Step("restore", None, False, ("detect",), "", "")]
     assert critical_path(steps).seconds is None
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from drkit.cli import main
 from drkit.check import run_stacks
+from drkit.cli import main
 from drkit_core.recovery import Scenario, View, view_of
 from policies.model import evaluate
 from policies.registry import by_id
