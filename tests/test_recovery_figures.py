@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from drkit.cli import main
+from drkit.plan.figures_doc import README, updated
 from drkit_core.recovery import FiguresError, load, shipped
 
 ROOT = Path(__file__).parent.parent
@@ -78,3 +79,8 @@ def test_a_missing_figures_file_exits_2(tmp_path: Path,
     assert main(["runbook", str(PROJECT), "--check", "--figures",
                  str(tmp_path / "nope.yaml")]) == 2
     assert "nope.yaml: cannot read" in capsys.readouterr().err
+
+
+def test_the_readme_figures_table_is_fresh() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert updated(text) == text, "regenerate with: python -m drkit.plan.figures_doc --write"
