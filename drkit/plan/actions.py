@@ -43,7 +43,7 @@ class Playbook:
     @property
     def uses_switch(self) -> bool:
         """The app's stacks say which region is active (``drkit:active``)."""
-        return all(s.role is not None for s in self.facts.app.stacks)
+        return self.facts.switched
 
     def target_role(self) -> str:
         return "secondary" if self.facts.app.intent.active is Role.PRIMARY else "primary"

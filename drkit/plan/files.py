@@ -16,6 +16,7 @@ class OutputError(DrkitError):
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename, so
     a reader never sees half a file."""
+    temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -23,4 +24,6 @@ def write_atomic(path: Path, text: str) -> None:
             out.write(text)
         os.replace(temporary, path)
     except OSError as error:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
         raise OutputError(f"{path}: cannot write: {error.strerror}") from None

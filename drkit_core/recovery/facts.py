@@ -64,6 +64,12 @@ class Facts:
     def tier(self) -> Tier | None:
         return self.app.intent.tier
 
+    @property
+    def switched(self) -> bool:
+        """The app's stacks say which region is active (``drkit:active``): a failover is
+        made in code by changing it."""
+        return bool(self.app.stacks) and all(s.role is not None for s in self.app.stacks)
+
     def stack_of(self, role: Role) -> str | None:
         """The name of the app's stack with ``role``."""
         return next((s.name for s in self.app.stacks if s.role is role), None)

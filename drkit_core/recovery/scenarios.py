@@ -198,9 +198,7 @@ def region_loss(facts: Facts) -> list[Step]:
         plan.add(Step("decide", seconds, False, ("detect",), cited,
                       f"a person confirms {facts.active} is lost and {what}"))
     if manual:
-        plan.manual("adopt", 0, "", ("decide",),
-                    f"set drkit:active to {_target(facts)} ({facts.standby}) in every stack, so "
-                    "the `pulumi up` runs that follow make the failover")
+        plan.manual("adopt", 0, "", ("decide",), _adopt_before(facts))
     first = ("adopt",) if manual else (("decide",) if needs_person else ("detect",))
     for name, step in list(plan.steps.items()):
         if name in ("detect", "decide", "adopt"):
@@ -216,13 +214,27 @@ def region_loss(facts: Facts) -> list[Step]:
                 f"health check {entry.health.name}: {entry.health.healthy} x "
                 f"{entry.health.interval} s" if entry is not None and entry.health else "")
     if not manual:
-        plan.manual("adopt", 0, "", ("verify",),
-                    f"set drkit:active to {_target(facts)} ({facts.standby}) in every stack and "
-                    "`pulumi up`, so the code matches what the automation did")
+        plan.manual("adopt", 0, "", ("verify",), _adopt_after(facts))
         adopt = plan.steps["adopt"]
         plan.add(Step(adopt.name, adopt.seconds, False, adopt.after, adopt.source,
                       adopt.detail, counts=False))
     return list(plan.steps.values())
+
+
+def _adopt_before(facts: Facts) -> str:
+    if facts.switched:
+        return (f"set drkit:active to {_target(facts)} ({facts.standby}) in every stack, so the "
+                "`pulumi up` runs that follow make the failover")
+    return (f"change the program to declare the failed-over state ({facts.standby} writable and "
+            "serving), so the `pulumi up` that follows makes it and keeps it")
+
+
+def _adopt_after(facts: Facts) -> str:
+    if facts.switched:
+        return (f"set drkit:active to {_target(facts)} ({facts.standby}) in every stack and "
+                "`pulumi up`, so the code matches what the automation did")
+    return ("change the program to declare what the automation did and `pulumi up`, so the next "
+            "update does not undo the failover")
 
 
 def _target(facts: Facts) -> str:

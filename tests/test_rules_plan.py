@@ -1,5 +1,6 @@
-"""Plain Pulumi programs (no drkit components) through the recovery model, ``drkit assess``
-and the recovery-target rules of ``drkit check``."""
+"""The recovery-target rules ("DR-PLAN-001", "DR-PLAN-002" per stack; "DR-APP-003",
+"DR-APP-004" per app) and plain Pulumi programs (no drkit components) through the recovery
+model, ``drkit assess`` and ``drkit check``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from drkit.check import run_stacks
 from drkit.cli import main
+from drkit_core.intent import Intent
 from drkit_core.recovery import Scenario, View, view_of
 from policies.model import evaluate
 from policies.registry import by_id
@@ -97,3 +99,46 @@ def test_measured_figures_from_the_rule_config(tmp_path: Path) -> None:
     rpo = by_id()["DR-PLAN-001"]
     assert evaluate(rpo, stack_views("protected-db"), {"rpo": "30s",
                                                        "figures": str(figures)}) == []
+
+
+@cache
+def template_views(template: str) -> dict[str, list[View]]:
+    stacks = run_stacks([Path(__file__).parent.parent / "stacks" / template])
+    return {str(s.intent.role): [view_of(r) for r in s.run.resources if r.managed]
+            for s in stacks}
+
+
+def test_the_app_rules_judge_the_stacks_of_an_app_together() -> None:
+    stacks = template_views("aws-warm-standby")
+    intent = Intent.from_config({"rpo": "15m", "rto": "1h", "role": "primary",
+                                 "regions": {"primary": "eu-west-1",
+                                             "secondary": "eu-central-1"}})
+    assert evaluate(by_id()["DR-APP-003"], stacks, {}, intent) == []
+    assert evaluate(by_id()["DR-APP-004"], stacks, {}, intent) == []
+    tight = Intent.from_config({"rpo": "10m", "rto": "30m", "role": "primary",
+                                "regions": {"primary": "eu-west-1",
+                                            "secondary": "eu-central-1"}})
+    [rpo] = evaluate(by_id()["DR-APP-003"], stacks, {}, tight)
+    assert rpo.message.startswith("region-loss: the estimated RPO is 15m, over the target 10m")
+    assert rpo.stack == "primary" and rpo.urn and "shop-data-source" in rpo.urn
+    rto = [v.message for v in evaluate(by_id()["DR-APP-004"], stacks, {}, tight)]
+    assert [m.split(":")[0] for m in rto] == ["region-loss", "data-corruption"]
+    assert "critical path: detect 1m30s -> decide 15m (manual) -> adopt 5m (manual) -> " \
+           "promote 15m (manual) -> verify 5m (manual)" in rto[0]
+    # Without the global stack nothing watches the region: detection waits for a person.
+    hour = Intent.from_config({"rto": "55m", "role": "primary", "regions": {
+        "primary": "eu-west-1", "secondary": "eu-central-1"}})
+    with_entry = evaluate(by_id()["DR-APP-004"], stacks, {}, hour)
+    assert not [v for v in with_entry if v.message.startswith("region-loss")]
+    alone = {k: v for k, v in stacks.items() if k != "global"}
+    [slower] = [v.message for v in evaluate(by_id()["DR-APP-004"], alone, {}, hour)
+                if v.message.startswith("region-loss")]
+    assert "the estimated RTO is 1h, over the target 55m" in slower
+    assert "detect 15m (manual)" in slower
+
+
+def test_one_stack_of_a_drkit_app_is_not_judged_alone() -> None:
+    stacks = template_views("aws-warm-standby")
+    intent = Intent.from_config({"rpo": "1m", "rto": "1m", "role": "primary"})
+    for rule in ("DR-PLAN-001", "DR-PLAN-002"):
+        assert evaluate(by_id()[rule], stacks["primary"], {}, intent) == []
