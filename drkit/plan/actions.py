@@ -17,7 +17,7 @@ from drkit.plan.commands import (
     set_active,
 )
 from drkit_core.intent import Role
-from drkit_core.recovery.facts import Facts
+from drkit_core.recovery.facts import Facts, StackInput
 from drkit_core.recovery.platform import Group
 from drkit_core.recovery.protection import DataStore, Scenario
 from drkit_core.recovery.scenarios import affected
@@ -127,7 +127,7 @@ class Playbook:
                             for s in self._failover_order())
         return found
 
-    def _failover_order(self) -> list:
+    def _failover_order(self) -> list[StackInput]:
         order = {Role.SECONDARY: 0, Role.GLOBAL: 1, Role.PRIMARY: 2, None: 3}
         if self.target_role() == "primary":
             order = {Role.PRIMARY: 0, Role.GLOBAL: 1, Role.SECONDARY: 2, None: 3}
