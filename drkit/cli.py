@@ -6,10 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from drkit.commands import check, export, inventory
+from drkit.commands import assess, check, export, inventory, runbook
 from drkit_core.errors import DrkitError
 
-COMMANDS = (inventory, check, export)
+COMMANDS = (inventory, check, export, assess, runbook)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,7 +6,8 @@ rendered from ``drkit/templates/docs/NAME.md.j2``:
 - ``templates``: the stack templates under ``stacks/`` (each ``Pulumi.yaml``'s description and
   its stacks' ``drkit:`` intent);
 - ``components``: the components' typed args (:func:`components.docs.components`);
-- ``policies``: the rule registry (:data:`policies.registry.RULES`).
+- ``policies``: the rule registry (:data:`policies.registry.RULES`);
+- ``figures``: the published recovery figures (``drkit_core/data/figures.yaml``).
 
     python -m drkit.docs            # print every section
     python -m drkit.docs --write    # rewrite the stale sections of README.md
@@ -31,6 +32,7 @@ from drkit_core.durations import format_duration
 from drkit_core.errors import DrkitError
 from drkit_core.intent import NAMESPACE, Intent
 from drkit_core.project import Project
+from drkit_core.recovery import shipped
 from policies.registry import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,10 +121,15 @@ def _policies_context() -> dict[str, Any]:
     return {"rules": RULES, "command": COMMAND}
 
 
+def _figures_context() -> dict[str, Any]:
+    return {"figures": list(shipped().values())}
+
+
 SECTIONS: Mapping[str, Callable[[], dict[str, Any]]] = {
     "templates": _templates_context,
     "components": _components_context,
     "policies": _policies_context,
+    "figures": _figures_context,
 }
 """Each generated section and what its template is rendered with, in README order."""
 

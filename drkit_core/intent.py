@@ -24,6 +24,7 @@ Example stack config (``Pulumi.primary.yaml``)::
       drkit:regions: {primary: eu-west-1, secondary: eu-central-1}
       drkit:stacks: {primary: primary, secondary: secondary}   # needed by secondary and global
       drkit:protect: true                 # protect stateful resources (default true)
+      drkit:lastDrill: "2026-11-20"       # date of the last recorded failover drill
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -69,7 +71,7 @@ REGION_ROLES = (Role.PRIMARY, Role.SECONDARY)
 """The roles that name a region (and the values ``drkit:active`` allows)."""
 
 KNOWN_KEYS = ("app", "cloud", "role", "tier", "active", "rpo", "rto", "residency", "regions",
-              "stacks", "protect")
+              "stacks", "protect", "lastDrill")
 REQUIRED_KEYS = ("app", "role", "tier", "rpo", "rto", "residency", "regions")
 """What a program built on drkit's components needs (:class:`DrIntent`)."""
 
@@ -111,6 +113,9 @@ class Intent:
     regions: Regions | None = None
     stacks: StackNames = field(default_factory=StackNames)
     protect: bool = True
+    last_drill: date | None = None
+    """When the app's failover was last drilled (``drkit:lastDrill``): readiness level 4
+    counts a drill within 90 days."""
 
     @property
     def declared(self) -> bool:
@@ -220,7 +225,8 @@ class _Validator:
             app=self.app(), cloud=cloud, role=role, tier=self.choice("tier", Tier),
             active=self.active(), rpo_seconds=self.duration("rpo"),
             rto_seconds=self.duration("rto"), residency=residency, regions=pair,
-            stacks=self.stacks(role), protect=self.boolean("protect", default=True))
+            stacks=self.stacks(role), protect=self.boolean("protect", default=True),
+            last_drill=self.day("lastDrill"))
         if pair and residency:
             self.check_residency(pair, residency)
         if self.problems:
@@ -267,6 +273,16 @@ class _Validator:
             return parse_duration(str(value))
         except ValueError:
             self.fail(key, value, "allowed: a positive duration such as 30s, 15m, 4h, 1d, 1h30m")
+            return None
+
+    def day(self, key: str) -> date | None:
+        if not self.given(key):
+            return None
+        value = self.values[key]
+        try:
+            return value if isinstance(value, date) else date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(key, value, "allowed: a date YYYY-MM-DD (quote it in YAML)")
             return None
 
     def boolean(self, key: str, default: bool) -> bool:

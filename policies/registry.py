@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from policies.model import Rule, Scope
-from policies.rules import app, aws_data, aws_storage, aws_traffic, gcp, residency
+from policies.rules import app, aws_data, aws_storage, aws_traffic, gcp, plan, residency
 
 RULES: tuple[Rule, ...] = tuple(sorted(
     (*aws_data.RULES, *aws_storage.RULES, *aws_traffic.RULES, *gcp.RULES, *residency.RULES,
-     *app.RULES),
+     *app.RULES, *plan.RULES),
     key=lambda rule: rule.id))
 
 

@@ -40,7 +40,7 @@ def rules(data: dict[str, Any], unknown: bool = False) -> set[str]:
     ("unversioned-bucket", {"DR-AWS-006"}),
     ("replica-outside-residency", {"DR-RES-001", "DR-RES-002"}),
     ("unchecked-failover", {"DR-AWS-010"}),
-    ("unreplicated-app", {"DR-AWS-005", "DR-APP-001"}),
+    ("unreplicated-app", {"DR-AWS-005", "DR-APP-001", "DR-APP-003", "DR-APP-004"}),
 ])
 def test_broken_programs_fail_with_the_expected_rules(capsys: pytest.CaptureFixture[str],
                                                       program: str, expected: set[str]) -> None:
@@ -77,7 +77,8 @@ def test_app_rules_run_only_when_the_app_is_checked_together(
     _, alone = report(capsys, BROKEN / "unreplicated-app", "--stack", "primary")
     assert rules(alone) == set()
     _, pair = report(capsys, BROKEN / "unreplicated-app", "-s", "primary", "-s", "secondary")
-    assert rules(pair) == {"DR-AWS-005", "DR-APP-001"}
+    # Together, the app also misses its RPO and RTO: no copy of the database leaves eu-west-1.
+    assert rules(pair) == {"DR-AWS-005", "DR-APP-001", "DR-APP-003", "DR-APP-004"}
 
 
 def test_several_projects_in_one_call(capsys: pytest.CaptureFixture[str]) -> None:
@@ -128,7 +129,7 @@ def test_sarif_is_what_github_code_scanning_accepts(capsys: pytest.CaptureFixtur
     assert "DR-AWS-001" in ids and all(r["shortDescription"]["text"].startswith("Ensure")
                                        and r["help"]["text"] for r in driver["rules"])
     by_rule = {r["ruleId"]: r for r in run["results"]}
-    assert set(by_rule) == {"DR-AWS-005", "DR-APP-001"}
+    assert set(by_rule) == {"DR-AWS-005", "DR-APP-001", "DR-APP-003", "DR-APP-004"}
     for result in run["results"]:
         assert result["level"] == "error" and result["message"]["text"]
         assert ids[result["ruleIndex"]] == result["ruleId"]
@@ -155,7 +156,7 @@ def test_junit_has_a_suite_per_stack_and_a_case_per_rule(
     failed = [c.get("name") for c in secondary.iter("testcase") if c.find("failure") is not None]
     assert failed == ["DR-AWS-005 rds-secondary-replica"]
     assert int(secondary.get("tests", "0")) >= 20 and secondary.get("failures") == "1"
-    assert root.get("failures") == "2"
+    assert root.get("failures") == "4"  # the primary: DR-APP-001, DR-APP-003, DR-APP-004
 
 
 def test_text_is_grouped_by_stack_with_fixes_and_a_summary(

@@ -14,7 +14,7 @@ from typing import Any
 from drkit.checkers import CheckResult
 from drkit_core.findings import Enforcement, Finding, RuleInfo
 from drkit_core.graph import CheckedStack, Resource
-from drkit_core.intent import REGION_ROLES, Intent
+from drkit_core.intent import Intent
 from policies.model import ResourceView, Rule, Scope, Violation, evaluate
 from policies.registry import RULES
 from policies.settings import PolicySettings, resolve
@@ -131,7 +131,7 @@ def _apps(stacks: Sequence[_Stack]) -> list[dict[str, _Stack]]:
     apps: dict[tuple[str, str], dict[str, _Stack]] = {}
     for stack in stacks:
         intent = stack.intent
-        if intent.app and intent.role in REGION_ROLES:
+        if intent.app and intent.role is not None:  # the global stack too: the traffic entry
             key = (str(stack.checked.project.root), intent.app)
             apps.setdefault(key, {})[intent.role] = stack
     return [group for group in apps.values() if {"primary", "secondary"} <= set(group)]

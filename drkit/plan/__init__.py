@@ -1,0 +1,1 @@
+"""drkit assess and drkit runbook: apps, their recovery estimates, and renderings."""
