@@ -19,6 +19,7 @@ import pytest
 
 from drkit.check import run_stacks
 from drkit.checkers import checkov
+from drkit.checkers.checkov import locate, process
 from drkit.engine.runner import run_stack
 from drkit.export.tfplan import PlanExport, export_plan
 from drkit_core.findings import Enforcement
@@ -248,7 +249,7 @@ def test_resource_count_mismatch_is_an_error(monkeypatch: pytest.MonkeyPatch,
     def fake(argv: list[str], timeout: float = 0, env: Any = None) -> tuple[dict, float]:
         return {"summary": {"resource_count": 1}, "results": {}}, 0.1
 
-    monkeypatch.setattr(checkov, "run_checkov", fake)
+    monkeypatch.setattr(process, "run_checkov", fake)
     monkeypatch.setenv(checkov.ENV_EXECUTABLE, "/bin/true")
     with pytest.raises(checkov.CheckovError, match="scanned 1 resources of the 8 exported"):
         checkov.scan([run_stack(PROGRAMS / "plain-aws", "dev")])
@@ -259,8 +260,8 @@ def test_missing_checkov_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(checkov.CheckovError, match="no such executable"):
         checkov.find_checkov()
     monkeypatch.delenv(checkov.ENV_EXECUTABLE)
-    monkeypatch.setattr(checkov.shutil, "which", lambda _name: None)
-    monkeypatch.setattr(checkov, "VENV", ".venv-checkov-absent")
+    monkeypatch.setattr(locate.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(locate, "VENV", ".venv-checkov-absent")
     with pytest.raises(checkov.CheckovError, match="make setup"):
         checkov.find_checkov()
 
