@@ -72,7 +72,7 @@ def provider_of(run: StackRun, resource: Resource) -> proto.AnalyzerProviderReso
 def analyzed(run: StackRun) -> list[Resource]:
     """What the CLI sends the analyzer: every resource the stack registers, explicit
     providers included (no drkit rule applies to a provider)."""
-    return [r for r in run.resources if r.custom and not r.read]
+    return [r for r in run.resources if r.managed or r.is_provider]
 
 
 def crossguard(run: StackRun, resolved: Mapping[str, PolicySettings]
