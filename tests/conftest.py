@@ -1,4 +1,5 @@
-"""Shared test helpers: throwaway Pulumi projects for the offline engine."""
+"""Shared test helpers: throwaway Pulumi projects for the offline engine, and the real checkov
+runs the checkov tests share (tests/checkov_runs.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from checkov_runs import JOBS, CheckovRuns
 
 WriteProgram = Callable[..., Path]
 
@@ -34,3 +36,33 @@ def write_program(tmp_path: Path) -> WriteProgram:
         return root
 
     return write
+
+
+_CHECKOV_RUNS = pytest.StashKey[CheckovRuns]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the checkov runs (tests/checkov_runs.py) the selected tests use, in the order they
+    need them, before the first test."""
+    wanted = dict.fromkeys(name for item in session.items
+                           for name in getattr(item, "fixturenames", ()) if name in JOBS)
+    if wanted and not session.config.option.collectonly:
+        _runs(session.config).start(wanted)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    runs = session.config.stash.get(_CHECKOV_RUNS, None)
+    if runs is not None:
+        runs.close()
+
+
+@pytest.fixture(scope="session")
+def checkov_runs(pytestconfig: pytest.Config) -> CheckovRuns:
+    """The shared checkov runs; a fixture named after a job hands out its result."""
+    return _runs(pytestconfig)
+
+
+def _runs(config: pytest.Config) -> CheckovRuns:
+    if _CHECKOV_RUNS not in config.stash:
+        config.stash[_CHECKOV_RUNS] = CheckovRuns()
+    return config.stash[_CHECKOV_RUNS]
