@@ -3,9 +3,9 @@
 A checkov process spends ~3 s of CPU importing itself before it checks anything, so every run
 the selected tests use is started when collection ends, on background threads (conftest.py):
 they use the cores the test process leaves idle while the tests before them go on, and each
-test waits only for the run it reads. Whatever runs a Pulumi program (the offline
-engine's runtime is global to the process) is done on the main thread first, in ``prepare``;
-the threads only export plans, run checkov and read its report. The executable is found on the
+test waits only for the run it reads. Whatever runs a Pulumi program (the offline engine's
+runtime is global to the process) is done on the main thread first, in ``prepare``; the
+threads only export plans, run checkov and read its report. The executable is found on the
 main thread too: tests that monkeypatch the lookup must not change it under a running job.
 
 Each job's name is the name of the fixture that hands out its result (so conftest knows from the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 from checkov_runs import SINGLE_AZ, CheckovRuns, assert_own_checks_ran
@@ -14,18 +15,18 @@ from drkit_core.findings import Enforcement, Report
 
 
 @pytest.fixture(scope="module")
-def single_az_scan(checkov_runs: CheckovRuns) -> Report:
-    """One checkov scan of a single-AZ, unprotected database (with drkit's rules), rendered
-    every way below; drkit's own checkov checks ran in it."""
-    scanned: Report = checkov_runs.result("single_az_scan")["report"]
-    (stack,) = scanned.stacks
-    assert_own_checks_ran(stack.rules_run, {"DR-RES-003"})
-    return scanned
+def single_az_scan(checkov_runs: CheckovRuns) -> dict[str, Any]:
+    return checkov_runs.result("single_az_scan")
 
 
 @pytest.fixture(scope="module")
-def report(single_az_scan: Report) -> Report:
-    return single_az_scan
+def report(single_az_scan: dict[str, Any]) -> Report:
+    """One checkov scan of a single-AZ, unprotected database (with drkit's rules), rendered
+    every way below; drkit's own checkov checks ran in it."""
+    scanned: Report = single_az_scan["report"]
+    (stack,) = scanned.stacks
+    assert_own_checks_ran(stack.rules_run, {"DR-RES-003"})
+    return scanned
 
 
 def by_rule(report: Report) -> dict[str, list]:
