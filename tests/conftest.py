@@ -12,6 +12,9 @@ import pytest
 import yaml
 from checkov_runs import JOBS, CheckovRuns
 
+from drkit.check import run_stacks
+from drkit_core.graph import CheckedStack
+
 WriteProgram = Callable[..., Path]
 
 
@@ -36,6 +39,21 @@ def write_program(tmp_path: Path) -> WriteProgram:
         return root
 
     return write
+
+
+@pytest.fixture(scope="session")
+def stacks_of() -> Callable[[Path], dict[str, CheckedStack]]:
+    """Every stack of a project, run offline once for the session (a secondary or global stack
+    runs the stacks it references first: one run of the project covers them all). Shared:
+    read them, never change them."""
+    runs: dict[Path, dict[str, CheckedStack]] = {}
+
+    def stacks(project: Path) -> dict[str, CheckedStack]:
+        if project not in runs:
+            runs[project] = {s.run.stack: s for s in run_stacks([project])}
+        return runs[project]
+
+    return stacks
 
 
 _CHECKOV_RUNS = pytest.StashKey[CheckovRuns]()

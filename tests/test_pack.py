@@ -140,20 +140,6 @@ def _stacks(project: Path) -> list[str]:
     return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in project.glob("Pulumi.*.yaml"))
 
 
-@pytest.fixture(scope="module")
-def stacks_of() -> Callable[[Path], dict[str, CheckedStack]]:
-    """Every stack of a project, run once for the module (a secondary or global stack runs the
-    stacks it references first: one run of the project covers them all)."""
-    runs: dict[Path, dict[str, CheckedStack]] = {}
-
-    def stacks(project: Path) -> dict[str, CheckedStack]:
-        if project not in runs:
-            runs[project] = {s.run.stack: s for s in run_stacks([project])}
-        return runs[project]
-
-    return stacks
-
-
 @pytest.mark.parametrize(("project", "stack"), _cases(),
                          ids=lambda v: v.name if isinstance(v, Path) else v)
 def test_pack_and_offline_checker_agree(project: Path, stack: str, stack_config: Any,
