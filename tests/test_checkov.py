@@ -251,6 +251,17 @@ def test_command_line() -> None:
     assert argv[argv.index("--skip-check") + 1] == "CKV_AWS_18"
 
 
+def test_a_finding_reads_the_same_from_run_to_run() -> None:
+    """checkov lists the keys a check looked at in set order; the message sorts them."""
+    record = {"check_id": "CKV_AWS_18", "check_name": "Ensure access logging",
+              "resource_address": "aws_s3_bucket.logs",
+              "check_result": {"evaluated_keys": ["resource_type", "logging"]}}
+    finding = checkov.to_finding(record, PlanExport("p", "dev", {}), checkov.CheckovOptions())
+    assert finding.message == ("aws_s3_bucket.logs (aws_s3_bucket.logs): Ensure access logging "
+                               "[checkov looked at: logging, resource_type]")
+    assert finding.enforcement is Enforcement.ADVISORY and finding.source == "checkov"
+
+
 def test_resource_count_mismatch_is_an_error(tmp_path: Path) -> None:
     fake = tmp_path / "checkov"  # reports scanning 1 resource, whatever the plan holds
     fake.write_text("#!/bin/sh\necho '{\"summary\": {\"resource_count\": 1}, \"results\": {}}'\n")

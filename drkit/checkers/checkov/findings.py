@@ -24,8 +24,8 @@ def to_finding(record: Mapping[str, Any], export: PlanExport,
     name = str(record.get("check_name") or check_id)
     what = f'{resource.type} "{resource.name}"' if resource else address
     message = f"{what} ({address}): {name.rstrip('.')}"
-    if keys:
-        message += f" [checkov looked at: {', '.join(str(k) for k in keys)}]"
+    if keys:  # sorted: checkov lists them in set order, which changes from run to run
+        message += f" [checkov looked at: {', '.join(sorted(str(k) for k in keys))}]"
     return Finding(
         rule=check_id, policy=name, source=SOURCE, enforcement=enforcement,
         severity=severity(record.get("severity"), enforcement), stack=export.stack,
