@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from drkit import checkov  # noqa: E402 - after the path set-up, to run from a checkout
+from drkit.checkers import checkov  # noqa: E402 - after the path set-up, to run from a checkout
 from drkit.engine.runner import Engine  # noqa: E402
 from drkit.export.tfplan import export_plan  # noqa: E402
 from drkit_core.graph import StackRun  # noqa: E402

@@ -19,9 +19,8 @@ def to_text(run: StackRun) -> str:
     for resource in run.resources:
         parent = resource.parent if resource.parent in known else None
         children[parent].append(resource)
-    managed = sum(1 for r in run.resources if r.custom and not r.read)
     lines = [f"{run.project}/{run.stack}: {len(run.resources)} resources "
-             f"({managed} managed, {len(children[None])} at top level)"]
+             f"({len(run.managed)} managed, {len(children[None])} at top level)"]
 
     def walk(parent: str | None, prefix: str) -> None:
         items = children.get(parent, [])

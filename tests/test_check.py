@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from drkit.check import check as check_stacks
+from drkit.check import run_stacks
+from drkit.checkers.rules import DrkitRules
 from drkit.cli import main
+from drkit.report import render
+from drkit_core.graph import CheckedStack
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
@@ -172,8 +179,9 @@ def test_text_is_grouped_by_stack_with_fixes_and_a_summary(
 
 @pytest.mark.skipif(not TEMPLATE.is_dir(), reason="the AWS template is not there yet")
 def test_the_aws_template_passes_with_no_mandatory_violation(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    code, data = report(capsys, TEMPLATE)
+        stacks_of: Callable[[Path], dict[str, CheckedStack]]) -> None:
+    checked = check_stacks(list(stacks_of(TEMPLATE).values()), [DrkitRules()])
+    code, data = int(checked.failed), json.loads(render(checked, "json"))
     assert {s["stack"] for s in data["stacks"]} == {"primary", "secondary", "global"}
     assert rules(data) == set() and code == 0
     assert rules(data, unknown=True) == set()
@@ -181,20 +189,15 @@ def test_the_aws_template_passes_with_no_mandatory_violation(
 
 def test_app_rules_pair_stacks_of_one_project_only(tmp_path: Path) -> None:
     """Two projects whose stacks share drkit:app must not be judged as one app."""
-    import shutil
-
     source = Path(__file__).parent / "fixtures" / "broken" / "unreplicated-app"
     twin = tmp_path / "twin"
     shutil.copytree(source, twin)
     (twin / "Pulumi.secondary.yaml").unlink()
     pulumi_yaml = twin / "Pulumi.yaml"
     pulumi_yaml.write_text(re.sub(r"(?m)^name: .*$", "name: twin", pulumi_yaml.read_text()))
-    from drkit.check import check, run_stacks
-    from drkit.checkers.rules import DrkitRules
-
-    alone = check(run_stacks([twin]), [DrkitRules()])
+    alone = check_stacks(run_stacks([twin]), [DrkitRules()])
     assert not any(f.rule.startswith("DR-APP-") for f in alone.findings)
-    together = check(run_stacks([source, twin]), [DrkitRules()])
+    together = check_stacks(run_stacks([source, twin]), [DrkitRules()])
     app_findings = [f for f in together.findings if f.rule == "DR-APP-001"]
     assert app_findings and {f.stack for f in app_findings} == {"primary"}
     assert all("::twin::" not in (f.urn or "") for f in app_findings)

@@ -4,76 +4,86 @@ references, drkit's own checks (policies/checkov) on exports and on plain Terraf
 
 checkov is found the way the product finds it (``$DRKIT_CHECKOV``, ``.venv-checkov``, PATH;
 ``make setup`` installs it). Each checkov process costs ~3 s of start-up, so the plans of several
-fixtures are scanned in one directory run.
+fixtures are scanned in one directory run, and the runs are shared and started together
+(tests/checkov_runs.py). Each fixture that hands out a run asserts first that drkit's own checks
+ran in it.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
+import stat
 from pathlib import Path
 from typing import Any
 
 import pytest
+from checkov_runs import (
+    BROKEN_CHECK,
+    PROGRAMS,
+    CheckovRuns,
+    Results,
+    assert_own_checks_ran,
+)
 
-from drkit.check import run_stacks
 from drkit.checkers import checkov
+from drkit.checkers.checkov import locate
 from drkit.engine.runner import run_stack
-from drkit.export.tfplan import PlanExport, export_plan
+from drkit.export.tfplan import PlanExport
 from drkit_core.findings import Enforcement
 
-FIXTURES = Path(__file__).parent / "fixtures"
-PROGRAMS = FIXTURES / "programs"
-ROOT = Path(__file__).parent.parent
-HCL = FIXTURES / "hcl"
-Results = dict[str, dict[tuple[str, str], str]]
-"""file -> (check ID, resource address) -> PASSED / FAILED."""
-
 DR_CHECKS = checkov.DR_CHECKS
-
-
-def run_dir(directory: Path, framework: str) -> tuple[Results, dict[str, Any]]:
-    argv = [checkov.find_checkov(), "--skip-download", "--framework", framework, "-o", "json",
-            "--compact", "-d", str(directory),
-            "--external-checks-dir", str(checkov.external_checks_dir())]
-    report, _seconds = checkov.run_checkov(argv, env={"DRKIT_RESIDENCY": "eu"})
-    results: Results = {}
-    for kind in ("passed_checks", "failed_checks"):
-        for record in report["results"][kind]:
-            file = record["file_path"].lstrip("/")
-            key = (record["check_id"], record["resource"])
-            results.setdefault(file, {})[key] = record["check_result"]["result"]
-    return results, report["summary"]
+OWN_CHECKS = checkov.own_check_ids()
 
 
 @pytest.fixture(scope="module")
-def exports() -> dict[str, PlanExport]:
-    return {
-        "fidelity": export_plan(run_stack(FIXTURES / "checkov" / "fidelity", "test")),
-        "plain-aws": export_plan(run_stack(PROGRAMS / "plain-aws", "dev")),
-        "plain-gcp": export_plan(run_stack(PROGRAMS / "plain-gcp", "dev")),
-    }
+def directory_scan(checkov_runs: CheckovRuns) -> dict[str, Any]:
+    """One checkov run over a folder of plans (``terraform_plan``) and HCL (``terraform``)."""
+    return checkov_runs.result("directory_scan")
 
 
 @pytest.fixture(scope="module")
-def plan_scan(exports: dict[str, PlanExport],
-              tmp_path_factory: pytest.TempPathFactory) -> tuple[Results, dict[str, Any]]:
-    """One checkov run over every plan: the exports, the fidelity export without its
-    references, and a plan as Terraform writes it."""
-    folder = tmp_path_factory.mktemp("plans")
-    for name, export in exports.items():
-        (folder / f"{name}.json").write_text(export.to_json())
-    stripped = dict(exports["fidelity"].plan)
-    stripped["configuration"] = {"root_module": {"resources": []}}
-    (folder / "fidelity-noref.json").write_text(json.dumps(stripped))
-    shutil.copy(FIXTURES / "checkov" / "plans" / "terraform-drkit-checks.json", folder)
-    return run_dir(folder, "terraform_plan")
+def plan_scan(directory_scan: dict[str, Any]) -> dict[str, Any]:
+    """The plans: the exports, the fidelity export without its references, and a plan as
+    Terraform writes it."""
+    results = {f: r for f, r in directory_scan["results"].items() if f.endswith(".json")}
+    assert_own_checks_ran(check_ids(results), OWN_CHECKS)
+    return {"results": results, "summary": directory_scan["summaries"]["terraform_plan"]}
 
 
 @pytest.fixture(scope="module")
-def hcl_scan() -> Results:
-    return run_dir(HCL, "terraform")[0]
+def exports(directory_scan: dict[str, Any]) -> dict[str, PlanExport]:
+    return directory_scan["exports"]
+
+
+@pytest.fixture(scope="module")
+def hcl_scan(directory_scan: dict[str, Any]) -> Results:
+    """The HCL twins of the fidelity program and of the plain-Terraform plan."""
+    results = {f: r for f, r in directory_scan["results"].items() if f.endswith(".tf")}
+    assert_own_checks_ran(check_ids(results), OWN_CHECKS)
+    return results
+
+
+def check_ids(results: Results) -> set[str]:
+    return {check_id for per_file in results.values() for check_id, _ in per_file}
+
+
+@pytest.fixture(scope="module")
+def broken_checks_scan(checkov_runs: CheckovRuns) -> Any:
+    """checkov with a copy of policies/checkov in which one check's import fails."""
+    return checkov_runs.result("broken_checks_scan")
+
+
+@pytest.fixture(scope="module")
+def typed_intent_run(checkov_runs: CheckovRuns) -> Any:
+    return checkov_runs.result("typed_intent_run")
+
+
+@pytest.fixture(scope="module")
+def fidelity_scan(checkov_runs: CheckovRuns) -> dict[str, Any]:
+    """The checker (skipping CKV_AWS_18) on the fidelity program's stack."""
+    checked = checkov_runs.result("fidelity_scan")
+    assert_own_checks_ran(checked["checker"].scans["fidelity/test"].checks,
+                          {"DR-GCP-001", "DR-RES-003"})
+    return checked
 
 
 def dr_only(results: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
@@ -82,8 +92,8 @@ def dr_only(results: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
 
 
 def test_checkov_sees_every_exported_resource(exports: dict[str, PlanExport],
-                                              plan_scan: tuple[Results, dict[str, Any]]) -> None:
-    _results, summary = plan_scan
+                                              plan_scan: dict[str, Any]) -> None:
+    summary = plan_scan["summary"]
     exported = sum(len(e.resources) for e in exports.values())
     terraform_plan = 10  # terraform-drkit-checks.json
     assert summary["resource_count"] == 2 * exported - len(exports["plain-aws"].resources) \
@@ -119,14 +129,14 @@ FIDELITY_EXPECTED = {
 
 
 def test_good_and_broken_resources_give_the_expected_dr_results(
-        plan_scan: tuple[Results, dict[str, Any]]) -> None:
-    results = plan_scan[0]["fidelity.json"]
+        plan_scan: dict[str, Any]) -> None:
+    results = plan_scan["results"]["fidelity.json"]
     assert {key: results.get(key) for key in FIDELITY_EXPECTED} == FIDELITY_EXPECTED
 
 
 def test_dr_findings_on_the_export_equal_those_on_terraform(
-        plan_scan: tuple[Results, dict[str, Any]], hcl_scan: Results) -> None:
-    on_export = dr_only(plan_scan[0]["fidelity.json"])
+        plan_scan: dict[str, Any], hcl_scan: Results) -> None:
+    on_export = dr_only(plan_scan["results"]["fidelity.json"])
     on_terraform = dr_only(hcl_scan["fidelity/main.tf"])
     # Residency needs a region; the HCL leaves it to the provider block, the export has it.
     on_export = {k: v for k, v in on_export.items() if not k[0].startswith("DR-RES-")}
@@ -136,21 +146,21 @@ def test_dr_findings_on_the_export_equal_those_on_terraform(
 
 
 def test_graph_checks_see_the_bucket_through_the_rebuilt_references(
-        plan_scan: tuple[Results, dict[str, Any]]) -> None:
-    without = plan_scan[0]["fidelity-noref.json"]
+        plan_scan: dict[str, Any]) -> None:
+    without = plan_scan["results"]["fidelity-noref.json"]
     assert without[("CKV_AWS_21", "aws_s3_bucket.pass_replicated")] == "FAILED"
     assert without[("CKV_AWS_144", "aws_s3_bucket.pass_replicated")] == "FAILED"
 
 
-def test_built_in_checks_on_a_plain_program(plan_scan: tuple[Results, dict[str, Any]]) -> None:
-    aws = plan_scan[0]["plain-aws.json"]
+def test_built_in_checks_on_a_plain_program(plan_scan: dict[str, Any]) -> None:
+    aws = plan_scan["results"]["plain-aws.json"]
     assert aws[("CKV_AWS_157", "aws_db_instance.db")] == "FAILED"
     assert aws[("CKV_AWS_293", "aws_db_instance.db")] == "FAILED"
     assert aws[("CKV_AWS_21", "aws_s3_bucket.logs")] == "FAILED"
     assert aws[("CKV_AWS_261", "aws_lb_target_group.web")] == "PASSED"
     # DRKIT_RESIDENCY=eu: the us-east-1 program is outside.
     assert aws[("DR-RES-001", "aws_db_instance.db")] == "FAILED"
-    gcp = plan_scan[0]["plain-gcp.json"]
+    gcp = plan_scan["results"]["plain-gcp.json"]
     assert gcp[("CKV_GCP_14", "google_sql_database_instance.db")] == "PASSED"
     assert gcp[("CKV_GCP_78", "google_storage_bucket.assets")] == "PASSED"
     assert gcp[("DR-GCP-001", "google_sql_database_instance.db")] == "PASSED"
@@ -175,22 +185,20 @@ DRKIT_CHECKS_EXPECTED = {
 
 @pytest.mark.parametrize("source", ["terraform plan", "terraform HCL"])
 def test_drkit_checks_fire_on_plain_terraform(source: str,
-                                              plan_scan: tuple[Results, dict[str, Any]],
+                                              plan_scan: dict[str, Any],
                                               hcl_scan: Results) -> None:
-    results = (plan_scan[0]["terraform-drkit-checks.json"] if source == "terraform plan"
+    results = (plan_scan["results"]["terraform-drkit-checks.json"] if source == "terraform plan"
                else hcl_scan["drkit-checks/main.tf"])
     assert {key: results.get(key) for key in DRKIT_CHECKS_EXPECTED} == DRKIT_CHECKS_EXPECTED
 
 
-def test_checker_maps_findings_back_to_pulumi_resources(tmp_path: Path) -> None:
-    stacks = run_stacks([FIXTURES / "checkov" / "fidelity"])
-    checker = checkov.CheckovChecker(checkov.CheckovOptions(skip_checks=("CKV_AWS_18",),
-                                                            plan_dir=tmp_path))
-    results = checker.check(stacks)
+def test_checker_maps_findings_back_to_pulumi_resources(fidelity_scan: dict[str, Any]) -> None:
+    stacks, checker, results = (fidelity_scan[k] for k in ("stacks", "checker", "results"))
     assert list(results) == ["fidelity/test"]
     scan = checker.scans["fidelity/test"]
     assert scan.seen == scan.exported == 19 and scan.unmapped == []
-    assert scan.plan == tmp_path / "fidelity-test.tfplan.json" and scan.plan.exists()
+    assert scan.plan == fidelity_scan["plan_dir"] / "fidelity-test.tfplan.json"
+    assert scan.plan.exists()
     findings = results["fidelity/test"].findings
     assert scan.failed == len(findings) and scan.passed > 0
     assert results["fidelity/test"].checks_run == scan.passed + scan.failed
@@ -243,15 +251,33 @@ def test_command_line() -> None:
     assert argv[argv.index("--skip-check") + 1] == "CKV_AWS_18"
 
 
-def test_resource_count_mismatch_is_an_error(monkeypatch: pytest.MonkeyPatch,
-                                             exports: dict[str, PlanExport]) -> None:
-    def fake(argv: list[str], timeout: float = 0, env: Any = None) -> tuple[dict, float]:
-        return {"summary": {"resource_count": 1}, "results": {}}, 0.1
+def test_a_finding_reads_the_same_from_run_to_run() -> None:
+    """checkov lists the keys a check looked at in set order; the message sorts them."""
+    record = {"check_id": "CKV_AWS_18", "check_name": "Ensure access logging",
+              "resource_address": "aws_s3_bucket.logs",
+              "check_result": {"evaluated_keys": ["resource_type", "logging"]}}
+    finding = checkov.to_finding(record, PlanExport("p", "dev", {}), checkov.CheckovOptions())
+    assert finding.message == ("aws_s3_bucket.logs (aws_s3_bucket.logs): Ensure access logging "
+                               "[checkov looked at: logging, resource_type]")
+    assert finding.enforcement is Enforcement.ADVISORY and finding.source == "checkov"
 
-    monkeypatch.setattr(checkov, "run_checkov", fake)
-    monkeypatch.setenv(checkov.ENV_EXECUTABLE, "/bin/true")
+
+def test_resource_count_mismatch_is_an_error(tmp_path: Path) -> None:
+    fake = tmp_path / "checkov"  # reports scanning 1 resource, whatever the plan holds
+    fake.write_text("#!/bin/sh\necho '{\"summary\": {\"resource_count\": 1}, \"results\": {}}'\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     with pytest.raises(checkov.CheckovError, match="scanned 1 resources of the 8 exported"):
-        checkov.scan([run_stack(PROGRAMS / "plain-aws", "dev")])
+        checkov.scan([run_stack(PROGRAMS / "plain-aws", "dev")],
+                     checkov.CheckovOptions(executable=str(fake)))
+
+
+def test_a_check_that_fails_to_load_is_an_error(broken_checks_scan: Any) -> None:
+    """checkov logs an external check that fails to import and goes on without it: drkit
+    stops, naming the file and the error."""
+    error = broken_checks_scan
+    assert error is not None, "checkov's load error went unnoticed"
+    assert f"Cannot load external check '{BROKEN_CHECK[:-3]}'" in str(error)
+    assert "No module named 'policies.checkov.no_such_adapter'" in str(error)
 
 
 def test_missing_checkov_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -259,33 +285,15 @@ def test_missing_checkov_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(checkov.CheckovError, match="no such executable"):
         checkov.find_checkov()
     monkeypatch.delenv(checkov.ENV_EXECUTABLE)
-    monkeypatch.setattr(checkov.shutil, "which", lambda _name: None)
-    monkeypatch.setattr(checkov, "VENV", ".venv-checkov-absent")
+    monkeypatch.setattr(locate.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(locate, "VENV", ".venv-checkov-absent")
     with pytest.raises(checkov.CheckovError, match="make setup"):
         checkov.find_checkov()
 
 
-_TYPED_INTENT = """
-import os
-from drkit_core.intent import Intent
-from policies.checkov.adapter import intent_from_environment, run_rule
-from policies.registry import by_id
-from policies.testing import view
-os.environ["DRKIT_RESIDENCY"] = "eu, ch"
-assert intent_from_environment().residency == frozenset({"eu", "ch"})
-db = view("aws:rds/instance:Instance", "db", "us-east-1")
-rule = by_id()["DR-RES-001"]
-assert run_rule(rule, db)  # from the environment: us-east-1 is outside eu, ch
-assert run_rule(rule, db, Intent.from_config({"residency": "any"})) == []  # a typed intent
-print("ok")
-"""
-
-
-def test_drkit_checks_take_a_typed_intent() -> None:
+def test_drkit_checks_take_a_typed_intent(typed_intent_run: Any) -> None:
     """The adapter parses DRKIT_RESIDENCY with the one drkit:residency parser, and its callers
     can hand it a typed intent instead (no environment-variable mini-format in between)."""
-    python = Path(checkov.find_checkov()).parent / "python"
-    done = subprocess.run([str(python), "-c", _TYPED_INTENT], capture_output=True, text=True,
-                          check=False, cwd=ROOT)
+    done = typed_intent_run
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"

@@ -74,7 +74,7 @@ def test_templates_table_comes_from_each_templates_project_and_stacks() -> None:
     assert ("(also the repository root's project) | AWS | `warm-standby` | eu-west-1 (primary), "
             "eu-central-1 (secondary) | 15m / 1h | eu | drkit template: one app on AWS") in aws
     gcp = rows[dirs.index("gcp-active-active")]
-    assert "| GCP | `active-active` | europe-west1 (primary), europe-west4 (secondary) | 15m / 5m" \
+    assert "| GCP | `active-active` | europe-west1 (primary), europe-west4 (secondary) | 15m / 1h" \
         in gcp and "root's project" not in gcp
     assert "Each template is its own Pulumi project, to fork." in table  # the hand-written prose
 

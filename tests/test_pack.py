@@ -10,7 +10,7 @@ provider too, with the region from the stack config), AnalyzeStack with the reso
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,7 @@ def provider_of(run: StackRun, resource: Resource) -> proto.AnalyzerProviderReso
 def analyzed(run: StackRun) -> list[Resource]:
     """What the CLI sends the analyzer: every resource the stack registers, explicit
     providers included (no drkit rule applies to a provider)."""
-    return [r for r in run.resources if r.custom and not r.read]
+    return [r for r in run.resources if r.managed or r.is_provider]
 
 
 def crossguard(run: StackRun, resolved: Mapping[str, PolicySettings]
@@ -142,8 +142,10 @@ def _stacks(project: Path) -> list[str]:
 
 @pytest.mark.parametrize(("project", "stack"), _cases(),
                          ids=lambda v: v.name if isinstance(v, Path) else v)
-def test_pack_and_offline_checker_agree(project: Path, stack: str, stack_config: Any) -> None:
-    (checked,) = run_stacks([project], [stack])
+def test_pack_and_offline_checker_agree(project: Path, stack: str, stack_config: Any,
+                                        stacks_of: Callable[[Path], dict[str, CheckedStack]]
+                                        ) -> None:
+    checked = stacks_of(project)[stack]
     resolved = resolve(pack_rules(), {"all": "advisory", "rds-multi-az": "mandatory",
                                       "kms-key-rotation": "disabled"})
     stack_config(checked.run)

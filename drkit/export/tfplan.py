@@ -12,8 +12,9 @@ Values are the Pulumi inputs (what the program says, as a plan shows the configu
 to Terraform names (:mod:`drkit_core.tfschema`), plus ``region`` where the resource type has one
 (the AWS provider v6 and Google resources report it in a plan). An input that holds another
 exported resource's id, ARN or name (the offline engine resolves references to mock values) is
-left out of ``values`` and becomes a reference, as in a real plan. Providers, components and
-reads (``get``, StackReferences) are not exported; a managed resource of a type with no mapping
+left out of ``values`` and becomes a reference, as in a real plan. Only managed resources
+(:attr:`~drkit_core.graph.Resource.managed`: not providers, components or reads such as ``get``
+and StackReferences) are exported; a managed resource of a type with no mapping
 is listed in ``drkit.unmapped`` and warned about, never silently dropped.
 """
 
@@ -73,19 +74,11 @@ class PlanExport:
                 "not exported, checkov does not see it" for token, names in by_type.items()]
 
 
-def exportable(resource: Resource) -> bool:
-    """Managed custom resources: not providers, components, reads or Pulumi's own types."""
-    return (resource.custom and not resource.read
-            and not resource.type.startswith(("pulumi:providers:", "pulumi:")))
-
-
 def export_plan(run: StackRun) -> PlanExport:
     """The Terraform-plan-shaped JSON of ``run`` (see the module docstring)."""
     result = PlanExport(run.project, run.stack, {}, dict(run.config))
     mapped: list[tuple[Resource, TypeMapping]] = []
-    for resource in run.resources:
-        if not exportable(resource):
-            continue
+    for resource in run.managed:
         mapping = catalog().for_token(resource.type)
         if mapping is None:
             result.unmapped.append(resource)
