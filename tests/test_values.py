@@ -203,7 +203,7 @@ def test_gcp_cloud_sql_and_global_address() -> None:
 
 def test_unknown_tokens() -> None:
     inputs = {"length": 16.0}
-    pid, state = create("random:index/randomPassword:RandomPassword", "pw", inputs)
+    pid, state = create("nosuch:index/randomThing:RandomThing", "pw", inputs)
     assert state == inputs and pid.startswith("pw-")
     assert values.invoke_result("nosuch:index/getThing:getThing", {"a": 1}, EU_WEST) == {}
     assert values.invoke_result("aws:ec2/getNoSuchThing:getNoSuchThing", {"a": 1},
