@@ -50,7 +50,8 @@ def test_values_are_read_as_their_fields_types() -> None:
     assert settings.certificate_arn.startswith("arn:aws:acm:")
     assert load("aws-warm-standby", {"globalRegion": "eu-west-3"},
                 role="global").global_region == "eu-west-3"
-    assert load("gcp-warm-standby", {"failover": "True"}, role="global").failover is True
+    assert load("gcp-warm-standby", {"startupScript": "run-app"},
+                role="secondary").startup_script == "run-app"
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -104,7 +105,7 @@ def test_capacity_must_be_in_order() -> None:
 
 @pytest.mark.parametrize(("values", "message"), [
     ({"minSize": "two"}, 'gcp-warm-standby:minSize: "two"'),
-    ({"failover": "true"}, "set it in the secondary and global"),
+    ({"failover": "true"}, "gcp-warm-standby:failover: unknown key"),
 ])
 def test_a_gcp_setting_mistake_is_rejected(values: dict[str, str], message: str) -> None:
     assert message in rejection(lambda: load("gcp-warm-standby", values))
