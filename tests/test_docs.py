@@ -74,7 +74,7 @@ def test_templates_table_comes_from_each_templates_project_and_stacks() -> None:
     assert ("(also the repository root's project) | AWS | `warm-standby` | eu-west-1 (primary), "
             "eu-central-1 (secondary) | 15m / 1h | eu | drkit template: one app on AWS") in aws
     gcp = rows[dirs.index("gcp-active-active")]
-    assert "| GCP | `active-active` | europe-west1 (primary), europe-west4 (secondary) | 15m / 5m" \
+    assert "| GCP | `active-active` | europe-west1 (primary), europe-west4 (secondary) | 15m / 1h" \
         in gcp and "root's project" not in gcp
     assert "Each template is its own Pulumi project, to fork." in table  # the hand-written prose
 
@@ -130,4 +130,4 @@ def test_components_reference_gives_each_inputs_constraint() -> None:
                   "cidr_block"].allowed == "a private IPv4 network from /16 to /22"
     assert fields["components.aws.failover", "FailoverArgs",
                   "request_interval"].allowed == "10 or 30"
-    assert fields["components.aws.database", "DatabaseArgs", "promote"].allowed == ""
+    assert fields["components.aws.database", "DatabaseArgs", "source_db_arn"].allowed == ""
