@@ -637,6 +637,18 @@ def test_backend_service_spans_both_regions_with_a_health_check(
                                                 "requestPath": "/healthz"}
 
 
+@pytest.mark.parametrize("tier", ["warm-standby", "active-active"])
+def test_a_standby_not_rebuilt_yet_is_drained(write_program: WriteProgram, tier: str) -> None:
+    """After a failover, until the old region is rebuilt as a replica: its group (back, with a
+    diverged primary) gets no traffic, in active-active too; it stays a backend, as GCP drains
+    a group only when the service has another."""
+    program = ENTRY_PROGRAM.format(extra=", standby_rebuilt=False")
+    service = only(run(write_program, program, role="global", tier=tier), BACKEND).inputs
+    assert [(b["description"], b["capacityScaler"]) for b in service["backends"]] == [
+        ("europe-west1", 1.0), ("europe-west4", 0.0)]
+    assert capacity_scalers(Tier(tier), standby_rebuilt=False) == (1.0, 0.0)
+
+
 def test_entry_without_a_domain_serves_http(write_program: WriteProgram) -> None:
     result = run(write_program, ENTRY_PROGRAM.format(extra=""), role="global")
     (rule,) = result.of_type("gcp:compute/globalForwardingRule:GlobalForwardingRule")

@@ -102,6 +102,7 @@ AUTOSCALER = "gcp:compute/regionAutoscaler:RegionAutoscaler"
     ({"rpo": "ASYNC_TURBO", "location": "EUR4"}, 900, False),
     ({"rpo": "DEFAULT", "location": "EUR4"}, 3600, False),
     ({"rpo": "DEFAULT", "location": "EU"}, 900, True),
+    ({"location": "EUROPE-WEST1"}, 900, False),  # replicates nothing: DR-GCP-004's finding
 ])
 def test_a_short_rpo_needs_turbo_replication(bucket: dict[str, Any], rpo: int,
                                              fails: bool) -> None:

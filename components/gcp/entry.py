@@ -10,11 +10,14 @@ TTLs) sits between a regional outage and the clients.
 Capacity follows ``drkit:active`` (:func:`capacity_scalers`): the active region's group serves
 (``capacity_scaler`` 1.0); in failover tiers (pilot light, warm standby, backup-restore) the
 other region's is drained (``capacity_scaler=0``) so it takes no traffic, not even overflow;
-active-active serves from both (writes still go to the active region's database). Switching
-``drkit:active`` flips the two numbers in one update of the backend service, a global
-resource: nothing is asked of the lost region. GCP requires at least one backend with non-zero
-capacity, and accepts 0 only when the service has more than one backend: exactly one backend
-is ever drained here.
+active-active serves from both (writes still go to the active region's database). Until the
+other region's stack is deployed for the current switch (``standby_rebuilt``, decided by the
+template), its group is drained whatever the tier: after a failover the old region may come
+back with a diverged primary, and gets no traffic until it is rebuilt as a replica. Switching
+``drkit:active`` changes the numbers in one update of the backend service, a global resource:
+nothing is asked of the lost region. GCP requires at least one backend with non-zero capacity,
+and accepts 0 only when the service has more than one backend: both groups stay backends and
+exactly one is ever drained.
 
 With a ``domain``, HTTPS is served with a Google-managed certificate (point the domain's A
 record at the address) and plain HTTP answers with a redirect to HTTPS.
@@ -51,6 +54,11 @@ class EntryArgs(Args):
         doc="The active region's instance group (``drkit:active``): it serves.")
     standby: RegionalBackend = arg(
         doc="The other region's instance group: drained, or serving too in active-active.")
+    standby_rebuilt: bool = arg(
+        default=True,
+        doc="False until the other region's stack is deployed for the current "
+            "``drkit:active``: until then its group is drained whatever the tier (after a "
+            "failover it may come back running against a diverged old primary).")
     domain: str | None = arg(
         default=None,
         doc="The name clients use, e.g. shop.example.com: adds HTTPS with a managed "
@@ -77,10 +85,14 @@ class EntryArgs(Args):
         return []
 
 
-def capacity_scalers(tier: Tier) -> tuple[float, float]:
-    """(active, standby) capacity scalers: both serve in active-active; otherwise only the
-    active region does."""
-    return (1.0, 1.0) if tier is Tier.ACTIVE_ACTIVE else (1.0, 0.0)
+def capacity_scalers(tier: Tier, standby_rebuilt: bool = True) -> tuple[float, float]:
+    """(active, standby) capacity scalers: both serve in active-active once the standby was
+    rebuilt for the current switch; otherwise only the active region does. A scaler of 0
+    "means the group is completely drained, offering 0% of its available capacity" (Compute
+    Engine API reference, backendServices, ``backends[].capacityScaler``:
+    https://cloud.google.com/compute/docs/reference/rest/v1/backendServices)."""
+    both = tier is Tier.ACTIVE_ACTIVE and standby_rebuilt
+    return (1.0, 1.0) if both else (1.0, 0.0)
 
 
 class FailoverEntry(GcpComponent):
@@ -93,7 +105,7 @@ class FailoverEntry(GcpComponent):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, settings, args, opts)
         child = self.child()
-        scalers = capacity_scalers(settings.intent.tier)
+        scalers = capacity_scalers(settings.intent.tier, args.standby_rebuilt)
 
         self.health_check = gcp.compute.HealthCheck(
             f"{name}-hc", name=f"{name}-hc", check_interval_sec=args.check_interval_sec,

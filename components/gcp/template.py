@@ -177,18 +177,25 @@ def _regional(intent: DrIntent, template: Settings, settings: DrSettings) -> Non
 def _global(intent: DrIntent, template: Settings, settings: DrSettings) -> None:
     # Every piece of the load balancer is global: the provider needs no region.
     home = _provider(None, settings)
-    backends = {}
-    for role in (intent.active, intent.passive):
-        peer = peers.read(str(intent.stack_of(role)))
+    active = peers.read(str(intent.stack_of(intent.active)))
+    standby = peers.read(str(intent.stack_of(intent.passive)))
+    for peer in (active, standby):
         if not peer.deployed:
-            raise ConfigError([f"drkit:stacks.{role}: the stack {peer.stack} has not been "
-                               "deployed: `pulumi up` both regions' stacks before the global "
-                               "one"])
-        backends[role] = RegionalBackend(region=intent.regions.of(role),
-                                         instance_group=peer.output("instanceGroup"))
+            raise ConfigError([f"drkit:stacks: the stack {peer.stack} has not been deployed: "
+                               "`pulumi up` both regions' stacks before the global one"])
+
+    def backend(peer: peers.Peer, role: Role) -> RegionalBackend:
+        return RegionalBackend(region=intent.regions.of(role),
+                               instance_group=peer.output("instanceGroup"))
+
+    # The passive region's group serves (active-active) once its stack was deployed for the
+    # current switch: until then it may run against a diverged old primary (or be down).
+    ready = standby.active is intent.active
     entry = FailoverEntry(f"{intent.app}-lb", settings, EntryArgs(
-        active=backends[intent.active], standby=backends[intent.passive],
+        active=backend(active, intent.active), standby=backend(standby, intent.passive),
+        standby_rebuilt=ready,
         domain=template.domain, health_check_path=template.health_check_path), opts=home)
     pulumi.export("ipAddress", entry.ip_address)
     pulumi.export("url", entry.url)
     pulumi.export("activeRegion", intent.regions.of(intent.active))
+    pulumi.export("standbyRegion", intent.regions.of(intent.passive) if ready else None)

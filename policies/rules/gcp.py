@@ -60,23 +60,29 @@ def gcs_versioning(view: ResourceView, ctx: Context) -> Iterator[str]:
         yield f"{view.label} is not versioned: set versioning.enabled: true"
 
 
-def gcs_geo_redundant(view: ResourceView, ctx: Context) -> Iterator[str]:
+def single_region(view: ResourceView) -> bool:
+    """The bucket is stored in one region (not dual-region, not multi-region)."""
     location = view.get("location")
-    placed = view.items("customPlacementConfig.dataLocations")
-    if len(placed) >= 2:
-        return
+    if len(view.items("customPlacementConfig.dataLocations")) >= 2:
+        return False
     found = regions.lookup(str(location), "gcp") if location else None
-    if found is not None and found.kind != "region":
-        return
-    yield (f"{view.label} is stored in the single region {location}: use a dual-region or "
-           "multi-region location (e.g. EU, EUR4) so it survives the loss of a region")
+    return found is None or found.kind == "region"
+
+
+def gcs_geo_redundant(view: ResourceView, ctx: Context) -> Iterator[str]:
+    if single_region(view):
+        yield (f"{view.label} is stored in the single region {view.get('location')}: use a "
+               "dual-region or multi-region location (e.g. EU, EUR4) so it survives the loss "
+               "of a region")
 
 
 def gcs_turbo(view: ResourceView, ctx: Context) -> Iterator[str]:
     rpo = ctx.intent.rpo_seconds
     if rpo is None or rpo > TURBO_RPO_SECONDS or view.get("rpo") == "ASYNC_TURBO":
         return
-    where = "dual-region" if dual_region(view) else "bucket (and it is no dual-region)"
+    if single_region(view):
+        return  # nothing replicates at all: DR-GCP-004's finding
+    where = "dual-region" if dual_region(view) else "bucket (turbo needs a dual-region one)"
     yield (f"{view.label} replicates with default replication (most objects within an hour, "
            f"all within 12), but the RPO is {rpo // 60} minutes: set rpo ASYNC_TURBO on this "
            f"{where}, which copies every new object to both regions within 15 minutes "
