@@ -50,7 +50,8 @@ Choices to know about:
 - Databases and users live inside PostgreSQL and replicate with it; they are not declared here
   (a resource for them would have to move from instance to instance at each switch). Create
   them once in the first primary: ``gcloud sql databases create app --instance=...`` and the
-  app's IAM user (``gcloud sql users create SA_EMAIL --type=cloud_iam_service_account``).
+  app's IAM user (``gcloud sql users create SA_EMAIL --type=cloud_iam_service_account``, the
+  email without ``.gserviceaccount.com`` for PostgreSQL).
 - The default flags log every connection and statement duration (Cloud Logging volume grows
   with traffic; use a connection pool) and audit DDL and role changes with pgAudit. Run
   ``CREATE EXTENSION pgaudit;`` in each database to audit it.
