@@ -34,16 +34,18 @@ ORDERED = satisfies(lambda v: isinstance(v, Capacity) and v.ordered(),
 
 
 def standby_capacity(intent: DrIntent, full: Capacity) -> Capacity:
-    """The capacity one region runs: the primary runs ``full``; the secondary, by tier.
+    """The capacity one region runs: the active region (``drkit:active``) runs ``full``; the
+    passive one, by tier.
 
-    backup-restore and pilot-light run no compute (0/0) until failover; warm-standby runs
+    backup-restore and pilot-light run no compute (0/0) while passive; warm-standby runs
     :data:`WARM_STANDBY_FRACTION` of full, at least 1; active-active runs full. ``max`` stays
-    full everywhere so a failover only has to raise ``min``/``desired``.
+    full everywhere, and switching ``drkit:active`` gives the region that takes over full
+    capacity in the same ``pulumi up`` that promotes its database.
     """
     if intent.role is Role.GLOBAL:
         raise ConfigError([invalid("drkit:role", intent.role.value,
                                    "a global stack runs no compute tier")])
-    if intent.role is Role.PRIMARY or intent.tier is Tier.ACTIVE_ACTIVE:
+    if intent.is_active or intent.tier is Tier.ACTIVE_ACTIVE:
         return full
     if intent.tier is Tier.WARM_STANDBY:
         reduced = max(1, math.ceil(full.min * WARM_STANDBY_FRACTION))
@@ -56,12 +58,8 @@ def backup_interval_hours(rpo_seconds: int) -> int:
     """Hours between scheduled backups that meet an RPO: the longest divisor of 24 not above
     the RPO, at least 1 (hourly is the shortest schedule backup services offer).
 
-    An RPO under an hour cannot be met by schedules; see :func:`needs_continuous_backup`.
+    An RPO under an hour cannot be met by schedules: the stores' own point-in-time recovery
+    (RDS automated backups, object versions) covers it.
     """
     hours = rpo_seconds // 3600
     return max(d for d in (1, 2, 3, 4, 6, 8, 12, 24) if d <= max(hours, 1))
-
-
-def needs_continuous_backup(rpo_seconds: int) -> bool:
-    """True when the RPO is shorter than the hourly schedule: point-in-time recovery needed."""
-    return rpo_seconds < 3600

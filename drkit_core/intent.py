@@ -22,7 +22,7 @@ Example stack config (``Pulumi.primary.yaml``)::
       drkit:rto: 1h
       drkit:residency: eu                 # a jurisdiction, a list of them, or "any"
       drkit:regions: {primary: eu-west-1, secondary: eu-central-1}
-      drkit:stacks: {primary: primary, secondary: secondary}   # needed by secondary and global
+      drkit:stacks: {primary: primary, secondary: secondary}   # the app's stacks (every stack)
       drkit:protect: true                 # protect stateful resources (default true)
       drkit:lastDrill: "2026-11-20"       # date of the last recorded failover drill
 """
@@ -140,6 +140,16 @@ class Intent:
     def is_active(self) -> bool:
         """True when this stack's region holds the writer now (``drkit:active``)."""
         return self.role is self.active
+
+    @property
+    def passive(self) -> Role:
+        """The region role that does not hold the writer now: it runs a replica of the active
+        region's data and its tier per ``drkit:tier``."""
+        return Role.SECONDARY if self.active is Role.PRIMARY else Role.PRIMARY
+
+    def stack_of(self, role: Role) -> str | None:
+        """The stack name of a region role (``drkit:stacks``), for a StackReference."""
+        return self.stacks.primary if role is Role.PRIMARY else self.stacks.secondary
 
     def tier_above(self, tier: Tier) -> bool | None:
         """Whether the declared tier is above ``tier``; None when no tier is declared."""
@@ -377,7 +387,10 @@ class _Validator:
         if extra:
             self.fail("stacks", value, f"unknown keys {', '.join(map(str, extra))}; "
                       "allowed: primary, secondary")
-        needed = {Role.SECONDARY: ("primary",), Role.GLOBAL: ("primary", "secondary")}
+        # Each region's stack reads the other's outputs while it is passive (drkit:active names
+        # the other); the global stack reads both.
+        needed = {Role.PRIMARY: ("secondary",), Role.SECONDARY: ("primary",),
+                  Role.GLOBAL: ("primary", "secondary")}
         for other in needed.get(role, ()) if role and self.complete else ():
             if not value.get(other):
                 self.problems.append(

@@ -21,7 +21,7 @@ from typing import Any
 
 from drkit_core.naming import camel, snake
 
-MAPPING_FILES = ("tf_aws.json", "tf_gcp.json")
+MAPPING_FILES = ("tf_aws.json", "tf_gcp.json", "tf_random.json")
 
 CHECKOV_KEYS = frozenset({"start_line", "end_line", "count", "for_each", "depends_on",
                           "lifecycle", "provider", "provisioner", "dynamic"})

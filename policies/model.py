@@ -138,6 +138,18 @@ class Violation:
     """App rules: the role of the stack the resource belongs to."""
 
 
+@dataclass(frozen=True)
+class Doc:
+    """The documentation page a rule's constraint comes from."""
+
+    title: str
+    url: str
+
+    def cite(self) -> str:
+        """How a message names it: ``(RDS User Guide, "...": https://...)``."""
+        return f"({self.title}: {self.url})"
+
+
 ResourceCheck = Callable[[ResourceView, Context], Iterable[str]]
 StackCheck = Callable[[Context], Iterable[Violation]]
 
@@ -158,6 +170,8 @@ class Rule:
     """JSON-schema properties, each with a ``default`` (CrossGuard's ``config_schema``)."""
     enforcement: Enforcement | None = None
     """Default level; None means the pack's (mandatory)."""
+    docs: Doc | None = None
+    """Where the constraint is documented (the cloud API rules cite it in every message)."""
 
     def defaults(self) -> dict[str, Any]:
         return {key: spec["default"] for key, spec in self.config.items() if "default" in spec}

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from policies.model import Rule, Scope
-from policies.rules import app, aws_data, aws_storage, aws_traffic, gcp, plan, residency
+from policies.rules import (
+    api_aws,
+    api_gcp,
+    app,
+    aws_data,
+    aws_storage,
+    aws_traffic,
+    gcp,
+    plan,
+    residency,
+)
 
 RULES: tuple[Rule, ...] = tuple(sorted(
     (*aws_data.RULES, *aws_storage.RULES, *aws_traffic.RULES, *gcp.RULES, *residency.RULES,
-     *app.RULES, *plan.RULES),
+     *app.RULES, *plan.RULES, *api_aws.RULES, *api_gcp.RULES),
     key=lambda rule: rule.id))
 
 

@@ -44,10 +44,11 @@ def rules(data: dict[str, Any], unknown: bool = False) -> set[str]:
 
 @pytest.mark.parametrize(("program", "expected"), [
     ("single-az-db", {"DR-AWS-001"}),
-    ("unversioned-bucket", {"DR-AWS-006"}),
+    ("unversioned-bucket", {"DR-AWS-006", "DR-API-005"}),
     ("replica-outside-residency", {"DR-RES-001", "DR-RES-002"}),
     ("unchecked-failover", {"DR-AWS-010"}),
     ("unreplicated-app", {"DR-AWS-005", "DR-APP-001", "DR-APP-003", "DR-APP-004"}),
+    ("api-constraints", {"DR-API-001", "DR-API-002", "DR-API-006"}),
 ])
 def test_broken_programs_fail_with_the_expected_rules(capsys: pytest.CaptureFixture[str],
                                                       program: str, expected: set[str]) -> None:
@@ -63,6 +64,25 @@ def test_residency_violations_name_resource_region_and_jurisdictions(
     messages = [v["message"] for s in data["stacks"] for v in s["violations"]]
     assert ('aws:s3/bucket:Bucket "data-replica" is in us-east-1 (us), outside the allowed '
             "jurisdictions (eu)") in messages
+
+
+def test_api_constraints_name_the_resource_the_constraint_and_its_source(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A plain program AWS would refuse; its failover alias record that evaluates its target's
+    health is valid and not flagged (the old DR-AWS-010 flagged it)."""
+    _, data = report(capsys, BROKEN / "api-constraints")
+    found = {v["rule"]: v for s in data["stacks"] for v in s["violations"]}
+    assert all(v["enforcement"] == "mandatory" for v in found.values())
+    assert found["DR-API-001"]["name"] == "source"
+    assert "RDS cannot create a read replica of such a source" in found["DR-API-001"]["message"]
+    assert "docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html" in \
+        found["DR-API-001"]["message"]
+    assert found["DR-API-002"]["name"] == "replica"
+    assert "API_DeleteDBInstance.html" in found["DR-API-002"]["message"]
+    assert found["DR-API-006"]["type"] == \
+        "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
+    assert "S3 skips every SSE-KMS object" in found["DR-API-006"]["message"]
+    assert "DR-AWS-010" not in found
 
 
 def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -15,12 +16,15 @@ import pytest
 from component_programs import (
     Harness,
     WriteProgram,
+    answers,
     dr_settings,
     only,
     rejection,
+    settle,
     unit_runtime,
 )
 
+from components.app import app_source
 from components.base import DrSettings
 from components.gcp.bucket import BucketArgs, ReplicatedBucket, replication_rpo
 from components.gcp.common import label
@@ -60,8 +64,8 @@ VPC = "projects/shop-dr/global/networks/shop-net"
 refs = NetworkRefs(network=VPC, backend_tag="shop-backend",
                    subnetwork="projects/shop-dr/regions/europe-west1/subnetworks/shop-net")
 GROUP = "https://www.googleapis.com/compute/v1/projects/shop-dr/regions/{}/instanceGroups/web"
-backends = dict(primary=RegionalBackend("europe-west1", GROUP.format("europe-west1")),
-                secondary=RegionalBackend("europe-west4", GROUP.format("europe-west4")))
+backends = dict(active=RegionalBackend("europe-west1", GROUP.format("europe-west1")),
+                standby=RegionalBackend("europe-west4", GROUP.format("europe-west4")))
 
 """
 
@@ -88,8 +92,8 @@ VPC = "projects/shop-dr/global/networks/shop-net"
 REFS = NetworkRefs(network=VPC, backend_tag="shop-backend",
                    subnetwork="projects/shop-dr/regions/europe-west1/subnetworks/shop-net")
 GROUP = "https://www.googleapis.com/compute/v1/projects/shop-dr/regions/{}/instanceGroups/web"
-BACKENDS = dict(primary=RegionalBackend("europe-west1", GROUP.format("europe-west1")),
-                secondary=RegionalBackend("europe-west4", GROUP.format("europe-west4")))
+BACKENDS = dict(active=RegionalBackend("europe-west1", GROUP.format("europe-west1")),
+                standby=RegionalBackend("europe-west4", GROUP.format("europe-west4")))
 
 
 @dataclass(frozen=True)
@@ -138,13 +142,11 @@ def test_turbo_replication_when_the_rpo_needs_it(rpo_minutes: int, expected: str
     assert replication_rpo(rpo_minutes * 60) == expected
 
 
-@pytest.mark.parametrize(("tier", "failed_over", "scalers"), [
-    (Tier.WARM_STANDBY, False, (1.0, 0.0)), (Tier.PILOT_LIGHT, False, (1.0, 0.0)),
-    (Tier.ACTIVE_ACTIVE, False, (1.0, 1.0)), (Tier.WARM_STANDBY, True, (0.0, 1.0)),
-    (Tier.ACTIVE_ACTIVE, True, (0.0, 1.0))])
-def test_one_backend_always_serves(tier: Tier, failed_over: bool,
-                                   scalers: tuple[float, float]) -> None:
-    assert capacity_scalers(tier, failed_over) == scalers
+@pytest.mark.parametrize(("tier", "scalers"), [
+    (Tier.WARM_STANDBY, (1.0, 0.0)), (Tier.PILOT_LIGHT, (1.0, 0.0)),
+    (Tier.BACKUP_RESTORE, (1.0, 0.0)), (Tier.ACTIVE_ACTIVE, (1.0, 1.0))])
+def test_the_active_backend_always_serves(tier: Tier, scalers: tuple[float, float]) -> None:
+    assert capacity_scalers(tier) == scalers
     assert max(scalers) > 0  # GCP rejects a backend service without capacity
 
 
@@ -266,12 +268,13 @@ def test_primary_database_is_regional_backed_up_and_private(write_program: Write
     explicit_providers_only(result)
     db = only(result, SQL)
     assert db.inputs | {"name": "shop-db-europe-west1", "region": "europe-west1",
-                        "databaseVersion": "POSTGRES_18", "deletionProtection": True,
+                        "databaseVersion": "POSTGRES_18", "deletionProtection": False,
                         "instanceType": "CLOUD_SQL_INSTANCE"} == db.inputs
     assert "masterInstanceName" not in db.inputs and "rootPassword" not in db.inputs
     settings = db.inputs["settings"]
     assert settings | {"availabilityType": "REGIONAL", "deletionProtectionEnabled": True,
-                       "retainBackupsOnDelete": True, "diskAutoresize": True} == settings
+                       "retainBackupsOnDelete": True, "diskAutoresize": True,
+                       "finalBackupConfig": {"enabled": True, "retentionDays": 30}} == settings
     assert settings["backupConfiguration"] == {
         "enabled": True, "pointInTimeRecoveryEnabled": True, "startTime": "02:00",
         "transactionLogRetentionDays": 7, "location": "eu",
@@ -279,7 +282,10 @@ def test_primary_database_is_regional_backed_up_and_private(write_program: Write
     assert settings["ipConfiguration"] == {
         "ipv4Enabled": False, "privateNetwork": "projects/shop-dr/global/networks/shop-net",
         "sslMode": "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"}
-    assert db.protect and only(result, "gcp:sql/database:Database").protect
+    assert db.protect
+    # Databases and users live in PostgreSQL and replicate: no resource moves between
+    # instances when the writer does.
+    assert result.of_type("gcp:sql/database:Database") == []
 
 
 def flags(db: Resource) -> dict[str, str]:
@@ -298,6 +304,7 @@ CHECKOV_FLAGS = {
 
 @pytest.mark.parametrize("role", ["primary", "secondary"])
 def test_database_logs_and_audits_by_default(write_program: WriteProgram, role: str) -> None:
+    """The replica (secondary) gets the primary's flags."""
     extra = ", master_instance_name='shop-db-europe-west1'" if role == "secondary" else ""
     db = only(run(write_program, DB_PROGRAM.format(extra=extra), role=role), SQL)
     assert flags(db) == dict(DATABASE_FLAGS)
@@ -333,7 +340,7 @@ def test_customer_managed_key_is_passed_on(write_program: WriteProgram) -> None:
 
 @pytest.mark.parametrize(("tier", "availability"), [
     ("warm-standby", "REGIONAL"), ("active-active", "REGIONAL"), ("pilot-light", "ZONAL")])
-def test_secondary_database_is_a_cross_region_replica(
+def test_passive_database_is_a_cross_region_replica(
         write_program: WriteProgram, tier: str, availability: str) -> None:
     result = run(write_program, DB_PROGRAM.format(extra=", master_instance_name="
                                                         "'shop-db-europe-west1'"),
@@ -345,25 +352,51 @@ def test_secondary_database_is_a_cross_region_replica(
     assert db.inputs["settings"]["availabilityType"] == availability
     assert "backupConfiguration" not in db.inputs["settings"]  # replicas take no backups
     assert "replicaConfiguration" not in db.inputs  # failover_target: MySQL only
-    assert db.inputs["deletionProtection"] is True and db.protect
+    assert db.inputs["settings"]["deletionProtectionEnabled"] is True and db.protect
     assert result.of_type("gcp:sql/database:Database") == []
 
 
-def test_promoting_the_replica_makes_it_a_backed_up_primary(write_program: WriteProgram) -> None:
-    result = run(write_program, DB_PROGRAM.format(extra=", master_instance_name='shop-db-"
-                                                        "europe-west1', promote=True"),
-                 role="secondary")
+@pytest.mark.parametrize("tier", ["warm-standby", "pilot-light"])
+def test_the_active_region_takes_a_backed_up_regional_primary(write_program: WriteProgram,
+                                                               tier: str) -> None:
+    """drkit:active: secondary promotes the secondary's replica (same name), REGIONAL even for
+    a pilot light, with backups and PITR."""
+    result = run(write_program, DB_PROGRAM.format(extra=""), role="secondary", tier=tier,
+                 active="secondary")
     db = only(result, SQL).inputs
     assert "masterInstanceName" not in db and db["instanceType"] == "CLOUD_SQL_INSTANCE"
+    assert db["name"] == "shop-db-europe-west4"
     assert db["settings"]["availabilityType"] == "REGIONAL"
     assert db["settings"]["backupConfiguration"]["pointInTimeRecoveryEnabled"] is True
     assert db["settings"]["backupConfiguration"]["location"] == "eu"
 
 
+def test_an_old_primary_is_rebuilt_as_a_replica_under_its_name() -> None:
+    """Cloud SQL frees a deleted instance's name at once: the passive declaration replaces an
+    old primary deleting it first, under the same name; the active one never replaces."""
+    def requests(role: str, active: str) -> Any:
+        found: dict[str, Any] = {}
+        with unit_runtime(requests=found):
+            stack = Stack(gcp.Provider("primary", project="shop-dr", region="europe-west1"),
+                          gcp.Provider("secondary", project="shop-dr", region="europe-west4"))
+            ReplicatedDatabase("shop-db", stack.settings(role, active=active), DatabaseArgs(
+                network=REFS, master_instance_name=None if role == active else "shop-db-x"),
+                opts=stack.home(role))
+            settle()
+        return found["shop-db-db"]
+
+    passive = requests("primary", "secondary")
+    assert list(passive.replaceOnChanges) == ["masterInstanceName"]
+    assert passive.deleteBeforeReplace and passive.protect
+    active = requests("secondary", "secondary")
+    assert list(active.replaceOnChanges) == [] and not active.deleteBeforeReplace
+
+
 def test_database_protection_follows_the_intent(write_program: WriteProgram) -> None:
     result = run(write_program, DB_PROGRAM.format(extra=""), protect=False)
     assert not only(result, SQL).protect
-    assert only(result, SQL).inputs["deletionProtection"] is True  # the API-side guard stays
+    # The API-side guard stays (every surface); the provider-side flag is Pulumi's protect's.
+    assert only(result, SQL).inputs["settings"]["deletionProtectionEnabled"] is True
 
 
 def replicated_database(stack: Stack, config: dict[str, str],
@@ -392,7 +425,10 @@ def replicated_database(stack: Stack, config: dict[str, str],
     ({"backup_location": "us"}, {}, 'DatabaseArgs.backup_location: "us" is not valid'),
     ({"backup_location": "europe-west1"}, {}, "other than the instance's own region"),
     ({}, {"role": "secondary"}, "DatabaseArgs.master_instance_name: null is not valid"),
+    ({}, {"role": "primary", "active": "secondary"},
+     "DatabaseArgs.master_instance_name: null is not valid; required in the passive region"),
     ({"master_instance_name": "x"}, {}, 'DatabaseArgs.master_instance_name: "<set>"'),
+    ({"final_backup_days": 400}, {}, "DatabaseArgs.final_backup_days: 400 is not valid"),
     ({"master_instance_name": "x"}, {"role": "secondary", "tier": "backup-restore"},
      'drkit:tier: "backup-restore"'),
     ({"edition": "ENTERPRISE_PLUS", "tier": "db-custom-2-7680"}, {},
@@ -481,14 +517,18 @@ TIER_PROGRAM = ("StandbyTier('shop-web', settings, StandbyArgs(network=refs, "
                 "full_capacity=Capacity(2, 4, 8){extra}), opts=home)\n")
 
 
-@pytest.mark.parametrize(("role", "tier", "extra", "sizes"), [
-    ("primary", "warm-standby", "", (2, 8)), ("secondary", "warm-standby", "", (1, 8)),
-    ("secondary", "pilot-light", "", (0, 8)), ("secondary", "active-active", "", (2, 8)),
-    ("secondary", "pilot-light", ", failed_over=True", (2, 8))])
-def test_autoscaler_minimum_follows_role_and_tier(write_program: WriteProgram, role: str,
-                                                  tier: str, extra: str,
-                                                  sizes: tuple[int, int]) -> None:
-    result = run(write_program, TIER_PROGRAM.format(extra=extra), role=role, tier=tier)
+@pytest.mark.parametrize(("role", "tier", "active", "sizes"), [
+    ("primary", "warm-standby", "primary", (2, 8)),
+    ("secondary", "warm-standby", "primary", (1, 8)),
+    ("secondary", "pilot-light", "primary", (0, 8)),
+    ("secondary", "active-active", "primary", (2, 8)),
+    ("secondary", "pilot-light", "secondary", (2, 8)),
+    ("primary", "warm-standby", "secondary", (1, 8))])
+def test_autoscaler_minimum_follows_the_active_region_and_tier(
+        write_program: WriteProgram, role: str, tier: str, active: str,
+        sizes: tuple[int, int]) -> None:
+    result = run(write_program, TIER_PROGRAM.format(extra=""), role=role, tier=tier,
+                 active=active)
     explicit_providers_only(result)
     autoscaler = only(result, AUTOSCALER)
     policy = autoscaler.inputs["autoscalingPolicy"]
@@ -523,7 +563,38 @@ def test_instances_are_shielded_private_and_least_privileged(write_program: Writ
     assert account.inputs["accountId"] == "shop-web-primary"
     assert template["serviceAccount"]["email"] == account.outputs["email"]
     roles = {m.inputs["role"] for m in result.of_type("gcp:projects/iAMMember:IAMMember")}
-    assert roles == {"roles/logging.logWriter", "roles/monitoring.metricWriter"}
+    assert roles == {"roles/logging.logWriter", "roles/monitoring.metricWriter",
+                     "roles/cloudsql.client", "roles/cloudsql.instanceUser"}
+    assert result.of_type("gcp:storage/bucketIAMMember:BucketIAMMember") == []
+
+
+def test_instances_use_the_apps_bucket_and_find_the_writer(write_program: WriteProgram) -> None:
+    """The old tier's service account could write logs and metrics only: the app could reach
+    neither its database nor its bucket."""
+    result = run(write_program, TIER_PROGRAM.format(
+        extra=", bucket_name='shop-data-shop-dr', database_connection='shop-dr:eu:shop-db'"))
+    account = only(result, "gcp:serviceaccount/account:Account")
+    member = only(result, "gcp:storage/bucketIAMMember:BucketIAMMember").inputs
+    assert member == {"bucket": "shop-data-shop-dr", "role": "roles/storage.objectUser",
+                      "member": account.outputs["member"]}
+    template = only(result, "gcp:compute/instanceTemplate:InstanceTemplate").inputs
+    assert template["metadata"]["drkit-db-connection"] == "shop-dr:eu:shop-db"
+
+
+def test_instances_run_an_app_that_answers_the_health_check(write_program: WriteProgram,
+                                                           tmp_path: Path) -> None:
+    """The old tier had no startup script: nothing answered the health check, so autohealing
+    replaced instances forever and the load balancer saw no healthy backend."""
+    template = only(run(write_program, TIER_PROGRAM.format(extra="")),
+                    "gcp:compute/instanceTemplate:InstanceTemplate").inputs
+    script = template["metadataStartupScript"]
+    assert "APP_PORT=8080" in script and "HEALTH_PATH=/healthz" in script
+    assert app_source() in script
+    assert answers(tmp_path, {"HEALTH_PATH": "/healthz"}, ("/healthz", "/")) == {
+        "/healthz": 200, "/": 200}
+    custom = only(run(write_program, TIER_PROGRAM.format(extra=", startup_script='run-app'")),
+                  "gcp:compute/instanceTemplate:InstanceTemplate").inputs
+    assert custom["metadataStartupScript"] == "run-app"
 
 
 @pytest.mark.parametrize(("extra", "named"), [
@@ -534,12 +605,6 @@ def test_instances_are_shielded_private_and_least_privileged(write_program: Writ
 ])
 def test_standby_tier_rejects_bad_args(extra: dict[str, Any], named: str) -> None:
     assert named in rejection(lambda: StandbyArgs(network=REFS, **extra))
-
-
-def test_only_the_secondary_fails_over(stack: Stack) -> None:
-    assert "StandbyArgs.failed_over: true is not valid" in rejection(lambda: StandbyTier(
-        "shop-web", stack.settings(), StandbyArgs(network=REFS, failed_over=True),
-        opts=stack.home()))
 
 
 def test_standby_tier_name_must_fit_the_service_account(stack: Stack) -> None:
@@ -554,12 +619,12 @@ BACKEND = "gcp:compute/backendService:BackendService"
 ENTRY_PROGRAM = "FailoverEntry('shop-lb', settings, EntryArgs(**backends{extra}), opts=home)\n"
 
 
-@pytest.mark.parametrize(("tier", "extra", "scalers"), [
-    ("warm-standby", "", [1.0, 0.0]), ("pilot-light", "", [1.0, 0.0]),
-    ("active-active", "", [1.0, 1.0]), ("warm-standby", ", failed_over=True", [0.0, 1.0])])
+@pytest.mark.parametrize(("tier", "scalers"), [
+    ("warm-standby", [1.0, 0.0]), ("pilot-light", [1.0, 0.0]),
+    ("active-active", [1.0, 1.0])])
 def test_backend_service_spans_both_regions_with_a_health_check(
-        write_program: WriteProgram, tier: str, extra: str, scalers: list[float]) -> None:
-    result = run(write_program, ENTRY_PROGRAM.format(extra=extra), role="global", tier=tier)
+        write_program: WriteProgram, tier: str, scalers: list[float]) -> None:
+    result = run(write_program, ENTRY_PROGRAM.format(extra=""), role="global", tier=tier)
     explicit_providers_only(result)
     service = only(result, BACKEND).inputs
     health = only(result, "gcp:compute/healthCheck:HealthCheck")
@@ -570,6 +635,18 @@ def test_backend_service_spans_both_regions_with_a_health_check(
     assert [b["capacityScaler"] for b in service["backends"]] == scalers
     assert health.inputs["httpHealthCheck"] == {"portSpecification": "USE_SERVING_PORT",
                                                 "requestPath": "/healthz"}
+
+
+@pytest.mark.parametrize("tier", ["warm-standby", "active-active"])
+def test_a_standby_not_rebuilt_yet_is_drained(write_program: WriteProgram, tier: str) -> None:
+    """After a failover, until the old region is rebuilt as a replica: its group (back, with a
+    diverged primary) gets no traffic, in active-active too; it stays a backend, as GCP drains
+    a group only when the service has another."""
+    program = ENTRY_PROGRAM.format(extra=", standby_rebuilt=False")
+    service = only(run(write_program, program, role="global", tier=tier), BACKEND).inputs
+    assert [(b["description"], b["capacityScaler"]) for b in service["backends"]] == [
+        ("europe-west1", 1.0), ("europe-west4", 0.0)]
+    assert capacity_scalers(Tier(tier), standby_rebuilt=False) == (1.0, 0.0)
 
 
 def test_entry_without_a_domain_serves_http(write_program: WriteProgram) -> None:
@@ -609,8 +686,8 @@ def test_entry_rejects_bad_args(extra: dict[str, Any], named: str) -> None:
 
 
 def test_entry_needs_two_regions() -> None:
-    assert 'EntryArgs.secondary.region: "europe-west1"' in rejection(lambda: EntryArgs(
-        primary=BACKENDS["primary"], secondary=RegionalBackend("europe-west1", "g")))
+    assert 'EntryArgs.standby.region: "europe-west1"' in rejection(lambda: EntryArgs(
+        active=BACKENDS["active"], standby=RegionalBackend("europe-west1", "g")))
 
 
 def test_entry_belongs_in_the_global_stack(stack: Stack) -> None:

@@ -130,4 +130,4 @@ def test_components_reference_gives_each_inputs_constraint() -> None:
                   "cidr_block"].allowed == "a private IPv4 network from /16 to /22"
     assert fields["components.aws.failover", "FailoverArgs",
                   "request_interval"].allowed == "10 or 30"
-    assert fields["components.aws.database", "DatabaseArgs", "promote"].allowed == ""
+    assert fields["components.aws.database", "DatabaseArgs", "source_db_arn"].allowed == ""

@@ -174,4 +174,15 @@ def test_partial_intent_takes_what_is_declared() -> None:
 def test_active_names_the_writer_region() -> None:
     failed_over = DrIntent.from_config({**VALID, "active": "secondary"})
     assert failed_over.active is Role.SECONDARY and failed_over.is_active
-    assert DrIntent.from_config({**VALID, "role": "primary"}).is_active  # steady state
+    assert failed_over.passive is Role.PRIMARY
+    assert failed_over.stack_of(failed_over.active) is None
+    assert failed_over.stack_of(Role.PRIMARY) == "acme/shop/primary"
+    both = json.dumps({"primary": "acme/shop/primary", "secondary": "acme/shop/secondary"})
+    steady = DrIntent.from_config({**VALID, "role": "primary", "stacks": both})
+    assert steady.is_active and steady.passive is Role.SECONDARY  # steady state
+
+
+def test_the_primary_needs_the_secondary_stack_reference() -> None:
+    """Each region's stack reads the other's while it is the passive one."""
+    (problem,) = problems(role="primary")
+    assert problem.startswith("drkit:stacks.secondary: missing; a primary stack reads")

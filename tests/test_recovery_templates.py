@@ -130,6 +130,27 @@ def test_runbooks_name_real_resources_commands_and_a_diagram() -> None:
         "pulumi up --stack primary\n   ```\n2.")
 
 
+def test_switch_back_lifts_both_guards_before_each_rebuild() -> None:
+    """Replacing a diverged old primary by a replica is deliberate: Pulumi's protect and the
+    database's own deletion protection are lifted first, and the global stack runs again once
+    the rebuilt region can take traffic back."""
+    back = (ROOT / "stacks/aws-warm-standby/runbooks/shop/switch-back.md").read_text()
+    rebuild, _, ups = back.partition("### 2. Set the switch back")
+    assert rebuild.index("pulumi state unprotect 'urn:pulumi:primary::") < rebuild.index(
+        "aws rds modify-db-instance --db-instance-identifier shop-db-eu-west-1 "
+        "--no-deletion-protection --apply-immediately --region eu-west-1") < rebuild.index(
+        "pulumi up --stack primary") < rebuild.index("pulumi up --stack global")
+    order = [ups.index(text) for text in (
+        "pulumi up --stack primary", "pulumi up --stack global",
+        "pulumi state unprotect 'urn:pulumi:secondary::",
+        "--db-instance-identifier shop-db-eu-central-1 --no-deletion-protection",
+        "pulumi up --stack secondary")]
+    assert order == sorted(order)
+    assert ups.rindex("pulumi up --stack global") > ups.index("pulumi up --stack secondary")
+    gcp = (ROOT / "stacks/gcp-warm-standby/runbooks/shop/switch-back.md").read_text()
+    assert "gcloud sql instances patch shop-db-europe-west1 --no-deletion-protection" in gcp
+
+
 def test_user_templates_override_drkit_s_by_name(tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()

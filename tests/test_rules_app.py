@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drkit_core.intent import Intent, Tier
+from drkit_core.intent import Intent, Role, Tier
 from policies.testing import evaluate, view
 
 RDS = "aws:rds/instance:Instance"
@@ -44,3 +44,22 @@ def test_cloud_sql_replicas_match_by_instance_name() -> None:
                                masterInstanceName="drkit-offline:shop-db")]}
     assert evaluate("DR-APP-001", stacks=pair, intent=WARM) == []
     assert evaluate("DR-APP-002", stacks=pair, intent=WARM) == []
+
+
+def test_after_a_failover_the_secondary_holds_the_writer_and_the_primary_its_replica() -> None:
+    """With drkit:active: secondary the old rules demanded a replica of the primary in the
+    secondary (which is now the writer) and blocked the failover."""
+    arn = "arn:aws:rds:eu-central-1:123456789012:db:shop-db-eu-central-1"
+    failed_over = Intent(app="shop", tier=Tier.WARM_STANDBY, active=Role.SECONDARY)
+    rebuilt = {"primary": [view(RDS, "db", identifier="shop-db-eu-west-1",
+                                replicateSourceDb=arn)],
+               "secondary": [view(RDS, "db", "eu-central-1", identifier="shop-db-eu-central-1",
+                                  arn=arn)]}
+    assert evaluate("DR-APP-001", stacks=rebuilt, intent=failed_over) == []
+    assert evaluate("DR-APP-002", stacks=rebuilt, intent=failed_over) == []
+    alone = {"primary": [], "secondary": rebuilt["secondary"]}
+    (missing,) = evaluate("DR-APP-001", stacks=alone, intent=failed_over)
+    assert missing.stack == "secondary" and "(the active region)" in missing.message
+    foreign = {**rebuilt, "primary": [view(RDS, "db", replicateSourceDb=ARN)]}
+    (wrong,) = evaluate("DR-APP-002", stacks=foreign, intent=failed_over)
+    assert wrong.stack == "primary"

@@ -55,6 +55,13 @@ def test_a_replica_may_be_single_az_and_inherit_encryption() -> None:
     assert evaluate("DR-AWS-004", replica) == []
 
 
+def test_a_replica_is_not_asked_for_backups() -> None:
+    """RDS creates read replicas with backups off (and a PostgreSQL replica refuses them): the
+    old rule flagged every replica the templates declared."""
+    assert evaluate("DR-AWS-002", db(backupRetentionPeriod=None,
+                                     replicateSourceDb=SOURCE_ARN)) == []
+
+
 def test_an_unknown_value_is_unknown_not_a_failure() -> None:
     (found,) = evaluate("DR-AWS-001", db(multiAz=UNKNOWN))
     assert found.unknown and "multiAz" in found.message
@@ -72,6 +79,20 @@ def test_a_warm_secondary_holds_a_cross_region_replica() -> None:
     # Without drkit config the rule reads its own config, else does not apply.
     assert evaluate("DR-AWS-005", [db()]) == []
     assert evaluate("DR-AWS-005", [db()], config={"role": "secondary", "tier": "pilot-light"})
+
+
+def test_the_passive_region_holds_the_replica_whichever_it_is() -> None:
+    """After a failover (drkit:active: secondary) the secondary holds the writer and the
+    primary the replica: the old rule demanded a replica of the secondary and blocked it."""
+    regions = Regions("eu-west-1", "eu-central-1")
+    writer = Intent(role=Role.SECONDARY, tier=Tier.WARM_STANDBY, regions=regions,
+                    active=Role.SECONDARY)
+    assert evaluate("DR-AWS-005", [db()], intent=writer) == []
+    rebuilt = Intent(role=Role.PRIMARY, tier=Tier.WARM_STANDBY, regions=regions,
+                     active=Role.SECONDARY)
+    (missing,) = evaluate("DR-AWS-005", [db()], intent=rebuilt)
+    assert "passive region (drkit:active: secondary)" in missing.message
+    assert evaluate("DR-AWS-005", [db(replicateSourceDb=SOURCE_ARN)], intent=rebuilt) == []
 
 
 def test_the_replica_rule_judges_aws_stacks_only() -> None:
@@ -158,6 +179,29 @@ def test_replication_to_a_bucket_outside_the_stack_is_unknown() -> None:
     assert [f.unknown for f in found] == [True]
 
 
+def test_a_replica_key_names_the_region_of_a_destination_outside_the_stack() -> None:
+    """Two-way replication between stacks: the peer's bucket is not in this stack, but S3
+    needs the replica key in the destination's region, so its ARN says where that is."""
+    rule = {"id": "all", "status": "Enabled", "destination": {
+        "bucket": "arn:aws:s3:::b-peer", "encryptionConfiguration": {
+            "replicaKmsKeyId": "arn:aws:kms:eu-central-1:123456789012:alias/data"}}}
+    config = view(REPLICATION, "r-source", bucket="b-source", rules=[rule])
+    stack = [bucket("source"), versioning("source"), config]
+    assert evaluate("DR-AWS-007", stack) == []
+    same = {**rule, "destination": {**rule["destination"], "encryptionConfiguration": {
+        "replicaKmsKeyId": "arn:aws:kms:eu-west-1:123456789012:alias/data"}}}
+    (found,) = evaluate("DR-AWS-007", [*stack[:2], view(REPLICATION, "r-source",
+                                                        bucket="b-source", rules=[same])])
+    assert "within its own region" in found.message and not found.unknown
+    eu = Intent(residency=frozenset({"eu"}))
+    assert evaluate("DR-RES-002", stack, intent=eu) == []
+    us = {**rule, "destination": {**rule["destination"], "encryptionConfiguration": {
+        "replicaKmsKeyId": "arn:aws:kms:us-east-1:123456789012:alias/data"}}}
+    (outside,) = messages(evaluate("DR-RES-002", [*stack[:2], view(
+        REPLICATION, "r-source", bucket="b-source", rules=[us])], intent=eu))
+    assert "us-east-1 (us)" in outside
+
+
 def test_secondary_buckets_need_no_replica() -> None:
     assert evaluate("DR-AWS-007", [bucket("x")], intent=Intent(role=Role.SECONDARY)) == []
 
@@ -219,6 +263,14 @@ def test_the_primary_failover_record_is_health_checked() -> None:
     assert "PRIMARY failover record" in message
     secondary = {"failoverRoutingPolicies": [{"type": "SECONDARY"}]}
     assert evaluate("DR-AWS-010", view(RECORD, **secondary)) == []
+    # A PRIMARY alias record evaluating its target's health inherits the load balancer's:
+    # valid AWS (Route 53 AliasTarget EvaluateTargetHealth), which the old rule flagged.
+    alias = {"failoverRoutingPolicies": [{"type": "PRIMARY"}], "aliases": [
+        {"name": "alb.eu-west-1.elb.amazonaws.com", "zoneId": "Z1",
+         "evaluateTargetHealth": True}]}
+    assert evaluate("DR-AWS-010", view(RECORD, **alias)) == []
+    blind = {**alias, "aliases": [{**alias["aliases"][0], "evaluateTargetHealth": False}]}
+    assert messages(evaluate("DR-AWS-010", view(RECORD, **blind)))
     assert messages(evaluate("DR-AWS-010", view(RECORD, **secondary),
                              config={"roles": ["PRIMARY", "SECONDARY"]}))
 
@@ -255,6 +307,11 @@ def test_auto_scaling_groups_use_elb_health_checks() -> None:
     (Intent(role=Role.SECONDARY, tier=Tier.WARM_STANDBY), 0, False),
     (Intent(role=Role.SECONDARY, tier=Tier.PILOT_LIGHT), 0, True),
     (Intent(), 1, False),  # a program without drkit counts as a primary
+    # drkit:active: secondary: the secondary is the active region, the primary the passive.
+    (Intent(role=Role.SECONDARY, tier=Tier.PILOT_LIGHT, active=Role.SECONDARY), 0, False),
+    (Intent(role=Role.SECONDARY, tier=Tier.WARM_STANDBY, active=Role.SECONDARY), 2, True),
+    (Intent(role=Role.PRIMARY, tier=Tier.WARM_STANDBY, active=Role.SECONDARY), 1, True),
+    (Intent(role=Role.PRIMARY, tier=Tier.PILOT_LIGHT, active=Role.SECONDARY), 0, True),
 ])
 def test_minimum_capacity_follows_role_and_tier(intent: Intent, size: int, ok: bool) -> None:
     found = messages(evaluate("DR-AWS-013", group(minSize=size), intent=intent))

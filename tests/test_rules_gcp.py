@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from drkit_core.intent import Intent, Role, Tier
 from policies.testing import evaluate, messages, view
 
 SQL = "gcp:sql/databaseInstance:DatabaseInstance"
@@ -88,3 +89,42 @@ def test_instance_groups_are_regional_and_autohealing() -> None:
     assert messages(evaluate("DR-GCP-007", view(MIG)))
     (zonal,) = messages(evaluate("DR-GCP-007", view(ZONAL_MIG, **healing)))
     assert "zonal" in zonal
+
+
+# -- false negatives of the old rule set ------------------------------------------------------
+
+AUTOSCALER = "gcp:compute/regionAutoscaler:RegionAutoscaler"
+
+
+@pytest.mark.parametrize(("bucket", "rpo", "fails"), [
+    ({"rpo": "DEFAULT", "location": "EUR4"}, 900, True),
+    ({"location": "EUR4"}, 600, True),
+    ({"rpo": "ASYNC_TURBO", "location": "EUR4"}, 900, False),
+    ({"rpo": "DEFAULT", "location": "EUR4"}, 3600, False),
+    ({"rpo": "DEFAULT", "location": "EU"}, 900, True),
+    ({"location": "EUROPE-WEST1"}, 900, False),  # replicates nothing: DR-GCP-004's finding
+])
+def test_a_short_rpo_needs_turbo_replication(bucket: dict[str, Any], rpo: int,
+                                             fails: bool) -> None:
+    found = messages(evaluate("DR-GCP-008", view(GCS, **bucket), intent=Intent(rpo_seconds=rpo)))
+    assert bool(found) is fails
+    assert messages(evaluate("DR-GCP-008", view(GCS, location="EUR4"), config={"rpo": "15m"}))
+
+
+@pytest.mark.parametrize(("intent", "minimum", "fails"), [
+    (Intent(role=Role.SECONDARY, tier=Tier.WARM_STANDBY), 0, True),
+    (Intent(role=Role.SECONDARY, tier=Tier.WARM_STANDBY), 1, False),
+    (Intent(role=Role.SECONDARY, tier=Tier.PILOT_LIGHT), 0, False),
+    (Intent(role=Role.PRIMARY, tier=Tier.WARM_STANDBY), 1, True),
+    (Intent(role=Role.SECONDARY, tier=Tier.PILOT_LIGHT, active=Role.SECONDARY), 0, True),
+])
+def test_a_warm_standby_autoscaler_keeps_instances(intent: Intent, minimum: int,
+                                                   fails: bool) -> None:
+    autoscaler = view(AUTOSCALER, autoscalingPolicy={"minReplicas": minimum, "maxReplicas": 6})
+    assert bool(messages(evaluate("DR-GCP-009", autoscaler, intent=intent))) is fails
+
+
+def test_cloud_sql_keeps_its_own_deletion_protection() -> None:
+    (message,) = messages(evaluate("DR-GCP-010", sql()))
+    assert "deletion_protection_enabled" in message and "deletion-protection" in message
+    assert evaluate("DR-GCP-010", sql(deletionProtectionEnabled=True)) == []

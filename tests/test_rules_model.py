@@ -27,7 +27,7 @@ TESTS = Path(__file__).resolve().parent
 def test_every_rule_is_well_formed() -> None:
     assert len(by_id()) == len(RULES) and len(by_name()) == len(RULES)
     for rule in RULES:
-        assert re.fullmatch(r"DR-(AWS|GCP|RES|APP|PLAN)-\d{3}", rule.id), rule.id
+        assert re.fullmatch(r"DR-(AWS|GCP|RES|APP|PLAN|API)-\d{3}", rule.id), rule.id
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name), rule.name
         assert rule.title.startswith("Ensure ") and not rule.title.endswith("."), rule.id
         assert rule.types and rule.remediation, rule.id

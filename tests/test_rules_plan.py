@@ -120,7 +120,7 @@ def test_the_app_rules_judge_the_stacks_of_an_app_together() -> None:
                                             "secondary": "eu-central-1"}})
     [rpo] = evaluate(by_id()["DR-APP-003"], stacks, {}, tight)
     assert rpo.message.startswith("region-loss: the estimated RPO is 15m, over the target 10m")
-    assert rpo.stack == "primary" and rpo.urn and "shop-data-source" in rpo.urn
+    assert rpo.stack == "primary" and rpo.urn and rpo.urn.endswith("::shop-data")
     rto = [v.message for v in evaluate(by_id()["DR-APP-004"], stacks, {}, tight)]
     assert [m.split(":")[0] for m in rto] == ["region-loss", "data-corruption"]
     assert "critical path: detect 1m30s -> decide 15m (manual) -> adopt 5m (manual) -> " \

@@ -34,8 +34,8 @@ REGENERATE = "DRKIT_REGEN=1 pytest tests/test_template_aws.py"
 PROMISES: dict[str, tuple[str, ...]] = {
     "aws:rds/instance:Instance": (
         "multiAz", "storageEncrypted", "kmsKeyId", "deletionProtection",
-        "backupRetentionPeriod", "manageMasterUserPassword", "replicateSourceDb",
-        "skipFinalSnapshot", "finalSnapshotIdentifier", "identifier",
+        "backupRetentionPeriod", "backupWindow", "maintenanceWindow", "replicateSourceDb",
+        "skipFinalSnapshot", "finalSnapshotIdentifier", "identifier", "password",
         "iamDatabaseAuthenticationEnabled", "parameterGroupName", "monitoringInterval",
         "monitoringRoleArn", "performanceInsightsEnabled", "performanceInsightsKmsKeyId",
         "performanceInsightsRetentionPeriod"),
@@ -55,8 +55,12 @@ PROMISES: dict[str, tuple[str, ...]] = {
     "aws:backup/plan:Plan": ("rules",),
     "aws:backup/selection:Selection": ("resources",),
     "aws:backup/vault:Vault": ("kmsKeyArn",),
-    "aws:route53/healthCheck:HealthCheck": ("type", "fqdn", "resourcePath", "requestInterval",
-                                            "failureThreshold"),
+    "aws:route53/healthCheck:HealthCheck": ("type", "fqdn", "port", "resourcePath",
+                                            "requestInterval", "failureThreshold"),
+    "aws:kms/alias:Alias": ("name", "targetKeyId"),
+    "aws:secretsmanager/secret:Secret": ("kmsKeyId",),
+    "aws:iam/instanceProfile:InstanceProfile": ("role",),
+    "aws:ec2/vpc:Vpc": ("cidrBlock",),
     "aws:route53/record:Record": ("type", "name", "aliases", "failoverRoutingPolicies",
                                   "latencyRoutingPolicies", "healthCheckId", "setIdentifier"),
 }
@@ -92,7 +96,9 @@ def test_secondary_replicates_the_primary_database(runs: dict[str, StackRun]) ->
     assert (primary.region, replica.region) == ("eu-west-1", "eu-central-1")
     for db in (primary, replica):
         assert db.inputs["storageEncrypted"] and db.inputs["deletionProtection"]
-        assert db.inputs["backupRetentionPeriod"] >= 7 and db.inputs["multiAz"]
+        assert db.inputs["multiAz"]
+    assert primary.inputs["backupRetentionPeriod"] >= 7
+    assert "backupRetentionPeriod" not in replica.inputs  # RDS: replicas have no backups
 
 
 def test_global_stack_fails_over_between_the_regions_load_balancers(
@@ -103,6 +109,50 @@ def test_global_stack_fails_over_between_the_regions_load_balancers(
         assert records[kind]["aliases"][0]["name"] == runs[role].outputs["albDnsName"]
         assert records[kind]["aliases"][0]["zoneId"] == runs[role].outputs["albZoneId"]
         assert records[kind]["healthCheckId"]
+
+
+def test_the_regions_networks_do_not_overlap(runs: dict[str, StackRun]) -> None:
+    """Both VPCs used 10.0.0.0/16: the regions could never be peered or routed together."""
+    ranges = [only_vpc(runs[s]).inputs["cidrBlock"] for s in ("primary", "secondary")]
+    assert ranges == ["10.0.0.0/16", "10.1.0.0/16"]
+
+
+def test_the_global_stack_has_no_provider_in_an_app_region(runs: dict[str, StackRun]) -> None:
+    """The old global stack's provider was in eu-west-1: during its outage, credential
+    validation failed and the failover's DNS change could not be applied."""
+    (provider,) = runs["global"].of_type("pulumi:providers:aws")
+    assert provider.inputs["region"] == "eu-west-3"
+
+
+def test_route53_probes_https_when_the_regions_have_certificates(tmp_path: Path) -> None:
+    """With a certificate the HTTP listener redirects, and Route53 counts a 3xx as healthy:
+    the old global stack kept probing HTTP port 80 unless told otherwise."""
+    copy = _copy(tmp_path)
+    for stack, region in (("primary", "eu-west-1"), ("secondary", "eu-central-1")):
+        _set(copy, stack, {"aws-warm-standby:certificateArn":
+                           f"arn:aws:acm:{region}:123456789012:certificate/x"})
+    checks = run_all(copy)["global"].of_type("aws:route53/healthCheck:HealthCheck")
+    assert {(c.inputs["type"], c.inputs["port"]) for c in checks} == {("HTTPS", 443)}
+    assert {c.inputs["resourcePath"] for c in checks} == {"/healthz/serving"}
+
+
+def only_vpc(run: StackRun) -> Any:
+    (vpc,) = run.of_type("aws:ec2/vpc:Vpc")
+    return vpc
+
+
+def _copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "aws-warm-standby"
+    shutil.copytree(TEMPLATE, copy, ignore=shutil.ignore_patterns("venv", "__pycache__",
+                                                                   "runbooks"))
+    return copy
+
+
+def _set(project: Path, stack: str, values: dict[str, Any]) -> None:
+    path = project / f"Pulumi.{stack}.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["config"].update(values)
+    path.write_text(yaml.safe_dump(data))
 
 
 def test_every_key_has_a_policy_for_its_own_region(runs: dict[str, StackRun]) -> None:
@@ -134,7 +184,7 @@ def test_both_databases_log_queries_and_are_monitored(runs: dict[str, StackRun])
 def test_no_resource_uses_a_default_provider(runs: dict[str, StackRun], stack: str) -> None:
     defaulted = [f"{r.type} {r.name}" for r in runs[stack].resources
                  if r.custom and r.provider is None
-                 and r.type not in ("pulumi:providers:aws", "pulumi:pulumi:StackReference")]
+                 and not r.is_provider and r.type != "pulumi:pulumi:StackReference"]
     assert defaulted == []
 
 
@@ -161,6 +211,8 @@ def test_protection_can_be_turned_off(tmp_path: Path) -> None:
     ({"drkit:rpo": "soon"}, 'drkit:rpo: "soon" is not valid'),
     ({"aws-warm-standby:azCount": 9}, "aws-warm-standby:azCount: 9 is not valid; allowed: 2 to 6"),
     ({"aws-warm-standby:minSise": 3}, "aws-warm-standby:minSise: unknown key"),
+    ({"aws-warm-standby:globalRegion": "eu-west-3"},
+     'aws-warm-standby:globalRegion: "eu-west-3" is not valid; allowed: only in the global'),
 ])
 def test_a_config_mistake_fails_before_any_resource(tmp_path: Path, values: dict[str, Any],
                                                     message: str) -> None:

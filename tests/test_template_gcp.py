@@ -53,7 +53,8 @@ PROMISES: dict[str, tuple[str, ...]] = {
     "gcp:compute/routerNat:RouterNat": ("region", "sourceSubnetworkIpRangesToNat",
                                         "subnetworks"),
     "gcp:compute/instanceTemplate:InstanceTemplate": (
-        "tags", "networkInterfaces", "shieldedInstanceConfig", "serviceAccount"),
+        "tags", "networkInterfaces", "shieldedInstanceConfig", "serviceAccount", "metadata"),
+    "gcp:storage/bucketIAMMember:BucketIAMMember": ("bucket", "role"),
     "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": (
         "region", "versions", "autoHealingPolicies", "namedPorts", "distributionPolicyZones"),
     AUTOSCALER: ("region", "target", "autoscalingPolicy"),
@@ -68,7 +69,7 @@ PROMISES: dict[str, tuple[str, ...]] = {
 }
 """Per type, the inputs the DR design promises; other inputs (provider defaults) are not frozen."""
 
-STATEFUL = (SQL, "gcp:sql/database:Database", "gcp:storage/bucket:Bucket")
+STATEFUL = (SQL, "gcp:storage/bucket:Bucket")
 SYMBOL_OUTPUTS = ("id", "selfLink", "selfLinkUnique", "email")
 
 
@@ -110,7 +111,10 @@ def test_primary_database_is_regional_with_backups_pitr_and_protection(
     backups = settings["backupConfiguration"]
     assert backups["enabled"] and backups["pointInTimeRecoveryEnabled"]
     assert backups["backupRetentionSettings"]["retainedBackups"] >= 7
-    assert db.inputs["deletionProtection"] and settings["deletionProtectionEnabled"]
+    # Cloud SQL's own deletion protection (every surface); Pulumi's protect, not the
+    # provider's flag, guards it in Pulumi (components/gcp/database.py).
+    assert settings["deletionProtectionEnabled"] and db.protect
+    assert settings["finalBackupConfig"]["enabled"] is True
     assert settings["ipConfiguration"]["ipv4Enabled"] is False and db.protect
 
 
@@ -142,6 +146,11 @@ def test_global_backend_serves_both_regions_groups_by_tier(
     (service,) = runs["global"].of_type(BACKEND)
     assert [b["group"] for b in service.inputs["backends"]] == [
         runs["primary"].outputs["instanceGroup"], runs["secondary"].outputs["instanceGroup"]]
+    # Both regions' apps write to the one primary (through the Auth Proxy / a connector).
+    for stack in ("primary", "secondary"):
+        (template,) = runs[stack].of_type("gcp:compute/instanceTemplate:InstanceTemplate")
+        assert template.inputs["metadata"]["drkit-db-connection"] == \
+            runs["primary"].outputs["dbConnectionName"]
     assert [b["capacityScaler"] for b in service.inputs["backends"]] == scalers
     assert service.inputs["healthChecks"]
     minimums = {stack: runs[stack].of_type(AUTOSCALER)[0].inputs["autoscalingPolicy"]
@@ -154,7 +163,7 @@ def test_no_resource_uses_a_default_provider(template: tuple[str, dict[str, Stac
                                              stack: str) -> None:
     defaulted = [f"{r.type} {r.name}" for r in template[1][stack].resources
                  if r.custom and r.provider is None
-                 and r.type not in ("pulumi:providers:gcp", "pulumi:pulumi:StackReference")]
+                 and not r.is_provider and r.type != "pulumi:pulumi:StackReference"]
     assert defaulted == []
 
 
@@ -190,9 +199,9 @@ def test_protection_can_be_turned_off(tmp_path: Path) -> None:
 
 
 def test_failing_over_promotes_scales_and_moves_traffic(tmp_path: Path) -> None:
-    key = "gcp-warm-standby:failover"
-    runs = run_all(changed_copy(tmp_path, "gcp-warm-standby", secondary={key: True},
-                                **{"global": {key: True}}))
+    switch = {"drkit:active": "secondary"}
+    runs = run_all(changed_copy(tmp_path, "gcp-warm-standby", primary=switch,
+                                secondary=switch, **{"global": switch}))
     (db,) = runs["secondary"].of_type(SQL)
     assert "masterInstanceName" not in db.inputs
     assert db.inputs["instanceType"] == "CLOUD_SQL_INSTANCE"
@@ -200,7 +209,12 @@ def test_failing_over_promotes_scales_and_moves_traffic(tmp_path: Path) -> None:
     (autoscaler,) = runs["secondary"].of_type(AUTOSCALER)
     assert autoscaler.inputs["autoscalingPolicy"]["minReplicas"] == 2
     (service,) = runs["global"].of_type(BACKEND)
-    assert [b["capacityScaler"] for b in service.inputs["backends"]] == [0.0, 1.0]
+    capacity = {b["group"]: b["capacityScaler"] for b in service.inputs["backends"]}
+    assert capacity == {runs["secondary"].outputs["instanceGroup"]: 1.0,
+                        runs["primary"].outputs["instanceGroup"]: 0.0}
+    # The old primary region is rebuilt as a replica of the new primary.
+    (replica,) = runs["primary"].of_type(SQL)
+    assert replica.inputs["masterInstanceName"] == db.inputs["name"]
 
 
 @pytest.mark.parametrize(("stack", "values", "message"), [

@@ -42,29 +42,51 @@ def test_defaults_when_nothing_is_set() -> None:
 
 def test_values_are_read_as_their_fields_types() -> None:
     settings = load("aws-warm-standby", {
-        "minSize": "1", "promoteDatabase": "true", "zoneName": "example.org",
+        "minSize": "1", "cidrBlock": "10.2.0.0/16", "zoneName": "example.org",
         "certificateArn": "arn:aws:acm:eu-central-1:123456789012:certificate/abc"},
         role="secondary")
-    assert (settings.min_size, settings.promote_database, settings.zone_name) == (
-        1, True, "example.org")
+    assert (settings.min_size, settings.cidr_block, settings.zone_name) == (
+        1, "10.2.0.0/16", "example.org")
     assert settings.certificate_arn.startswith("arn:aws:acm:")
-    assert load("gcp-warm-standby", {"failover": "True"}, role="global").failover is True
+    assert load("aws-warm-standby", {"globalRegion": "eu-west-3"},
+                role="global").global_region == "eu-west-3"
+    assert load("gcp-warm-standby", {"startupScript": "run-app"},
+                role="secondary").startup_script == "run-app"
 
 
 def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(ConfigError) as caught:
         load("aws-warm-standby", {"minSise": "3", "azCount": "9", "maxSize": "many",
-                                  "promoteDatabase": "yes", "healthCheckProtocol": "TCP"})
+                                  "servingPath": "serving", "globalRegion": "mars-1"})
     assert sorted(caught.value.problems) == sorted([
         "aws-warm-standby:minSise: unknown key; allowed keys: azCount, certificateArn, "
-        "dbInstanceClass, desiredSize, domain, healthCheckPath, healthCheckProtocol, "
-        "instanceType, maxSize, minSize, promoteDatabase, zoneName",
+        "cidrBlock, dbInstanceClass, desiredSize, domain, globalRegion, healthCheckPath, "
+        "instanceType, maxSize, minSize, servingPath, userData, zoneName",
         'aws-warm-standby:maxSize: "many" is not valid; allowed: an integer',
-        'aws-warm-standby:promoteDatabase: "yes" is not valid; allowed: true or false',
+        'aws-warm-standby:servingPath: "serving" is not valid; allowed: a path starting with '
+        "/, such as /healthz/serving",
         "aws-warm-standby:azCount: 9 is not valid; allowed: 2 to 6 (a DR region needs at "
         "least 2 zones)",
-        'aws-warm-standby:healthCheckProtocol: "TCP" is not valid; allowed: HTTPS, HTTP',
+        'aws-warm-standby:globalRegion: "mars-1" is not valid; allowed: an AWS region',
     ])
+
+
+@pytest.mark.parametrize(("role", "values", "message"), [
+    ("global", {}, "aws-warm-standby:globalRegion: missing; the global stack's provider needs "
+                   "a region other than eu-west-1 and eu-central-1"),
+    ("global", {"globalRegion": "eu-west-1"},
+     'aws-warm-standby:globalRegion: "eu-west-1" is not valid; allowed: a region other than '
+     "the app's"),
+    ("global", {"globalRegion": "us-east-1"},
+     'aws-warm-standby:globalRegion: "us-east-1" is not valid; allowed: a region inside '
+     "drkit:residency (eu)"),
+    ("primary", {"globalRegion": "eu-west-3"}, "allowed: only in the global stack"),
+])
+def test_the_global_region_is_neither_app_region(role: str, values: dict[str, str],
+                                                 message: str) -> None:
+    """The old global stack's provider was in the primary region: during its outage the
+    failover's DNS change could not be applied (the provider validates credentials there)."""
+    assert message in rejection(lambda: load("aws-warm-standby", values, role=role))
 
 
 def test_settings_that_feed_a_component_take_its_constraint() -> None:
@@ -83,7 +105,7 @@ def test_capacity_must_be_in_order() -> None:
 
 @pytest.mark.parametrize(("values", "message"), [
     ({"minSize": "two"}, 'gcp-warm-standby:minSize: "two"'),
-    ({"failover": "true"}, "set it in the secondary and global"),
+    ({"failover": "true"}, "gcp-warm-standby:failover: unknown key"),
 ])
 def test_a_gcp_setting_mistake_is_rejected(values: dict[str, str], message: str) -> None:
     assert message in rejection(lambda: load("gcp-warm-standby", values))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 import yaml
@@ -36,6 +37,22 @@ def test_gcp_mapping_matches_the_bridge_metadata() -> None:
     assert generate.GCP_JSON.read_text() == expected, f"stale: run {REGENERATE}"
 
 
+def test_the_random_mapping_names_tokens_pulumi_random_registers() -> None:
+    """tf_random.json is curated by hand: each token must be one the installed SDK registers
+    (its ``_utilities.register`` table in the package's ``__init__.py``)."""
+    from importlib import resources
+
+    import pulumi_random
+
+    registered = Path(str(pulumi_random.__file__)).read_text()
+    mapping = json.loads(resources.files("drkit_core").joinpath(
+        "data", "tf_random.json").read_text())
+    for tf_type, spec in mapping["types"].items():
+        assert catalog().for_token(spec["tokens"][0]).tf_type == tf_type
+        for token in spec["tokens"]:
+            assert f'"{token}"' in registered, token
+
+
 def test_every_type_drkit_components_use_is_mapped() -> None:
     used = [
         "aws:s3/bucket:Bucket", "aws:s3/bucketVersioning:BucketVersioning",
@@ -58,6 +75,11 @@ def test_every_type_drkit_components_use_is_mapped() -> None:
         "aws:backup/vault:Vault", "aws:backup/plan:Plan", "aws:backup/selection:Selection",
         "gcp:sql/databaseInstance:DatabaseInstance", "gcp:storage/bucket:Bucket",
         "gcp:compute/instance:Instance", "gcp:compute/globalAddress:GlobalAddress",
+        "aws:kms/alias:Alias", "aws:secretsmanager/secret:Secret",
+        "aws:secretsmanager/secretVersion:SecretVersion",
+        "aws:iam/instanceProfile:InstanceProfile",
+        "gcp:storage/bucketIAMMember:BucketIAMMember",
+        "random:index/randomPassword:RandomPassword", "random:index/randomId:RandomId",
     ]
     assert [token for token in used if catalog().for_token(token) is None] == []
 

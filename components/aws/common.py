@@ -51,10 +51,12 @@ class Account:
         self.partition = aws.get_partition_output(opts=opts).partition
         self.region = aws.get_region_output(opts=opts).region
 
-    def arn(self, service: str, resource: str) -> pulumi.Output[str]:
-        """``arn:<partition>:<service>:<region>:<account>:<resource>``."""
+    def arn(self, service: str, resource: str, region: str | None = None) -> pulumi.Output[str]:
+        """``arn:<partition>:<service>:<region>:<account>:<resource>``; ``region`` defaults to
+        the provider's (another region's ARN names a peer region's resource, derived rather
+        than read, so a stack needs nothing of its peer to point at it)."""
         return pulumi.Output.all(self.partition, self.region, self.id).apply(
-            lambda v: f"arn:{v[0]}:{service}:{v[1]}:{v[2]}:{resource}")
+            lambda v: f"arn:{v[0]}:{service}:{region or v[1]}:{v[2]}:{resource}")
 
 
 def key_policy(account: Account, services: Sequence[KeyService],

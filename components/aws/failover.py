@@ -1,10 +1,21 @@
-"""Failover entry point: one DNS name that follows the healthy region (global stack).
+"""Failover entry point: one DNS name that follows ``drkit:active`` (global stack).
 
-Each region's load balancer gets a Route53 health check and an alias record under the same
-name. Failover tiers (backup-restore, pilot-light, warm-standby) use failover routing: the
-PRIMARY record answers while its health check passes, then the SECONDARY (which has its own
-health check, so Route53 never sends traffic to a dead secondary either). Active-active uses
-latency routing with health checks on both. Time to fail over is roughly
+Failover tiers (backup-restore, pilot-light, warm-standby) use failover routing: the PRIMARY
+record is the active region's load balancer, the SECONDARY record the standby region's, and
+only once the standby's stack reports it was rebuilt for the current ``drkit:active`` (so DNS
+never points at a region whose database is a diverged old writer). Each record has a Route53
+health check on the region's *serving* path, answered only while the region's database takes
+writes: Route53 fails over to the standby only if the standby is writable (someone promoted
+it), and never fails back on its own to an old writer or a replica. A region's health check
+uses HTTPS when its load balancer has a certificate: its HTTP listener then redirects, and
+Route53 counts 3xx as healthy (Route 53 Developer Guide, "How Amazon Route 53 determines
+whether a health check is healthy"). Active-active uses latency routing over both regions'
+load balancers, with health checks on each.
+
+The records are named by their place (active, standby), not by region, and keep their set
+identifiers: switching ``drkit:active`` updates the PRIMARY record in place (new alias target,
+new health check) instead of creating a second PRIMARY next to the old one, which Route53
+refuses. Time to fail over with automation is roughly
 ``request_interval x failure_threshold + ttl`` (alias records take the target's TTL of 60s).
 """
 
@@ -27,30 +38,35 @@ class RegionalEndpoint(Args):
     dns_name: pulumi.Input[str] = arg(doc="The load balancer's DNS name: the alias target.")
     zone_id: pulumi.Input[str] = arg(
         doc="The load balancer's canonical hosted zone (not the DNS zone of the record).")
+    protocol: str = arg(
+        default="HTTP",
+        doc="What its health check speaks: HTTPS when the load balancer has a certificate "
+            "(its HTTP listener then only redirects).",
+        allowed=one_of("HTTPS", "HTTP"))
 
 
 class FailoverArgs(Args):
     """Inputs of :class:`FailoverEntry`."""
 
     domain: str = arg(doc="The name clients use, e.g. shop.example.com.")
-    primary: RegionalEndpoint = arg(doc="The primary region's load balancer.")
-    secondary: RegionalEndpoint = arg(
-        doc="The secondary region's load balancer (another region than the primary's).")
+    active: RegionalEndpoint = arg(
+        doc="The active region's load balancer (``drkit:active``): the PRIMARY record.")
+    standby: RegionalEndpoint | None = arg(
+        default=None,
+        doc="The other region's load balancer: the SECONDARY record (latency: the second "
+            "region). None while that region is not ready to take over.")
     zone_name: str | None = arg(
         default=None,
         doc="Public hosted zone to look up by name (e.g. example.com); or give ``zone_id``.")
     zone_id: pulumi.Input[str] | None = arg(
         default=None, doc="The hosted zone's id; or give ``zone_name``.")
-    protocol: str = arg(
-        default="HTTPS",
-        doc="Health check protocol. Route53 does not validate certificates, so HTTPS works on "
-            "ALB names.",
-        allowed=one_of("HTTPS", "HTTP"))
     port: int | None = arg(
         default=None, doc="Health check port; defaults to 443 for HTTPS, 80 for HTTP.",
         allowed=between(1, 65535))
     resource_path: str = arg(
-        default="/healthz", doc="The path the health checks request.",
+        default="/healthz/serving",
+        doc="The path the health checks request: one that answers 200 only while the region "
+            "takes writes (its database is the writer).",
         allowed=matches("/", "a path starting with /"))
     request_interval: int = arg(
         default=30, doc="Seconds between probes: 10 (fast, costs more) or 30.",
@@ -69,9 +85,9 @@ class FailoverArgs(Args):
                 self.domain == self.zone_name or self.domain.endswith("." + self.zone_name)):
             problems.append(invalid(self.where("domain"), self.domain,
                                     f"allowed: a name inside the zone {self.zone_name}"))
-        if self.primary.region == self.secondary.region:
-            problems.append(invalid(self.where("secondary.region"), self.secondary.region,
-                                    "allowed: a region other than the primary's"))
+        if self.standby is not None and self.standby.region == self.active.region:
+            problems.append(invalid(self.where("standby.region"), self.standby.region,
+                                    "allowed: a region other than the active one's"))
         return problems
 
 
@@ -89,18 +105,21 @@ class FailoverEntry(AwsComponent):
         latency = settings.intent.tier is Tier.ACTIVE_ACTIVE
         self.health_checks: dict[str, aws.route53.HealthCheck] = {}
         self.records: dict[str, aws.route53.Record] = {}
-        for role, endpoint in (("primary", args.primary), ("secondary", args.secondary)):
+        places = [("active", "PRIMARY", args.active), ("standby", "SECONDARY", args.standby)]
+        for place, failover, endpoint in places:
+            if endpoint is None:
+                continue
             health = aws.route53.HealthCheck(
-                f"{name}-{role}", type=args.protocol, fqdn=endpoint.dns_name,
-                port=args.port or (443 if args.protocol == "HTTPS" else 80),
+                f"{name}-{endpoint.region}", type=endpoint.protocol, fqdn=endpoint.dns_name,
+                port=args.port or (443 if endpoint.protocol == "HTTPS" else 80),
                 resource_path=args.resource_path, request_interval=args.request_interval,
                 failure_threshold=args.failure_threshold,
-                enable_sni=args.protocol == "HTTPS", measure_latency=True,
+                enable_sni=endpoint.protocol == "HTTPS", measure_latency=True,
                 tags={**self.tags, "Name": f"{args.domain} {endpoint.region}"},
                 opts=self.child())
-            self.records[role] = aws.route53.Record(
-                f"{name}-{role}", zone_id=zone_id, name=args.domain, type="A",
-                set_identifier=f"{settings.intent.app}-{endpoint.region}",
+            self.records[place] = aws.route53.Record(
+                f"{name}-{place}", zone_id=zone_id, name=args.domain, type="A",
+                set_identifier=f"{settings.intent.app}-{place}",
                 health_check_id=health.id,
                 aliases=[aws.route53.RecordAliasArgs(
                     name=endpoint.dns_name, zone_id=endpoint.zone_id,
@@ -108,13 +127,13 @@ class FailoverEntry(AwsComponent):
                 latency_routing_policies=[aws.route53.RecordLatencyRoutingPolicyArgs(
                     region=endpoint.region)] if latency else None,
                 failover_routing_policies=None if latency else [
-                    aws.route53.RecordFailoverRoutingPolicyArgs(type=role.upper())],
+                    aws.route53.RecordFailoverRoutingPolicyArgs(type=failover)],
                 opts=self.child())
-            self.health_checks[role] = health
+            self.health_checks[endpoint.region] = health
 
-        self.fqdn = self.records["primary"].fqdn
+        self.fqdn = self.records["active"].fqdn
         self.register_outputs({
             "fqdn": self.fqdn,
-            "primary_health_check_id": self.health_checks["primary"].id,
-            "secondary_health_check_id": self.health_checks["secondary"].id,
+            "health_check_ids": {region: check.id
+                                 for region, check in self.health_checks.items()},
         })

@@ -1,9 +1,20 @@
 """Standby compute tier: an internet-facing ALB in front of an Auto Scaling group.
 
 The same component runs in both regions; only its size differs, by the rule in
-:func:`components.sizing.standby_capacity` (primary full; secondary by tier). The group spans
-every private subnet and replaces instances the load balancer reports unhealthy, and the ALB's
-health check is the one Route53 failover ends up relying on (``evaluate_target_health``).
+:func:`components.sizing.standby_capacity` (the active region full; the passive one by tier).
+The group spans every private subnet and replaces instances the load balancer reports
+unhealthy.
+
+Two health paths, two questions. The ALB's target group probes ``health_check_path``
+(liveness: the app runs), in both regions, so a passive region's instances are not replaced
+forever. Route53 probes ``serving_path`` through the ALB (this region takes writes now), so DNS
+never fails over to a region whose database is a read-only replica, and never fails back on
+its own to a diverged old writer (components/aws/failover.py). Without ``user_data`` the
+instances run a small default app (components/app.py) that answers both: the serving path
+answers 200 only while this region's database (``database_identifier``) is the writer.
+
+Instances run with an instance profile whose only policy is ``instance_policy``: the template
+gives it least-privilege access to this region's database, bucket and secret.
 """
 
 from __future__ import annotations
@@ -13,6 +24,7 @@ import base64
 import pulumi
 import pulumi_aws as aws
 
+from components.app import boot_script
 from components.args import Args, arg, between, instance_of, matches, one_of
 from components.aws.common import AwsComponent, invoke_opts
 from components.aws.network import NetworkRefs
@@ -20,8 +32,6 @@ from components.base import DrSettings
 from components.sizing import ORDERED, Capacity, standby_capacity
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-
-
 class StandbyArgs(Args):
     """Inputs of :class:`StandbyTier`."""
 
@@ -30,7 +40,8 @@ class StandbyArgs(Args):
         allowed=instance_of(NetworkRefs, "a NetworkRefs (a Network's refs)"))
     full_capacity: Capacity = arg(
         default=Capacity(min=2, desired=3, max=6),
-        doc="Capacity at full load; the secondary runs a share of it, per tier.",
+        doc="Capacity at full load, run by the active region; the passive one runs a share of "
+            "it, per tier.",
         allowed=ORDERED)
     instance_type: str = arg(
         default="t3.medium", doc="EC2 instance type of the Auto Scaling group.",
@@ -45,13 +56,29 @@ class StandbyArgs(Args):
         allowed=between(1, 65535))
     health_check_path: str = arg(
         default="/healthz",
-        doc="Answered with 200 by a healthy instance; the ALB and Route53 both probe it.",
+        doc="Liveness: answered with 200 while the app runs; the ALB probes it and the group "
+            "replaces instances that fail it.",
         allowed=matches("/", "a path starting with /, such as /healthz"))
+    serving_path: str = arg(
+        default="/healthz/serving",
+        doc="Answered with 200 only while this region takes writes; Route53 probes it.",
+        allowed=matches("/", "a path starting with /, such as /healthz/serving"))
     certificate_arn: str | None = arg(
         default=None,
         doc="ACM certificate of this region: adds an HTTPS listener and redirects HTTP to it.",
         allowed=matches("arn:aws:acm:", "an ACM certificate ARN (arn:aws:acm:...)"))
-    user_data: str | None = arg(default=None, doc="Boot script (plain text; encoded here).")
+    user_data: str | None = arg(
+        default=None,
+        doc="Boot script of the app (plain text; encoded here). None runs drkit's default app, "
+            "which answers the health and serving paths (components/app.py).")
+    database_identifier: str | None = arg(
+        default=None,
+        doc="The RDS identifier of this region's database, whose writer role the default app's "
+            "serving path reports; None: the serving path answers like the health path.")
+    instance_policy: pulumi.Input[str] | None = arg(
+        default=None,
+        doc="IAM policy (JSON) of the instances' role: least-privilege access to the app's "
+            "database, bucket and secrets. None: the role may do nothing.")
     volume_size_gb: int = arg(
         default=20, doc="Root volume (gp3, encrypted) of each instance.",
         allowed=between(8, 16384))
@@ -64,6 +91,7 @@ class StandbyTier(AwsComponent):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, settings, args, opts)
         self.capacity = standby_capacity(settings.intent, args.full_capacity)
+        self.region = settings.intent.regions.of(settings.intent.role)
         child = self.child()
         tags = self.tags
         net = args.network
@@ -95,6 +123,7 @@ class StandbyTier(AwsComponent):
             drop_invalid_header_fields=True,
             # Deleting the entry point of a region is an outage: as protected as the data.
             enable_deletion_protection=settings.protected, tags=tags, opts=child)
+        self.protocol = "HTTPS" if args.certificate_arn else "HTTP"
         self.target_group = aws.lb.TargetGroup(
             f"{name}-tg", port=args.app_port, protocol="HTTP", target_type="instance",
             vpc_id=net.vpc_id, deregistration_delay=30,
@@ -118,8 +147,9 @@ class StandbyTier(AwsComponent):
                 device_name="/dev/xvda", ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
                     encrypted="true", volume_type="gp3", volume_size=args.volume_size_gb,
                     delete_on_termination="true"))],
-            user_data=base64.b64encode(args.user_data.encode()).decode()
-            if args.user_data else None,
+            iam_instance_profile=aws.ec2.LaunchTemplateIamInstanceProfileArgs(
+                arn=self._instance_profile(name, args).arn),
+            user_data=base64.b64encode(self._user_data(args).encode()).decode(),
             tags=tags, opts=child)
         self.group = aws.autoscaling.Group(
             f"{name}-asg", vpc_zone_identifiers=net.private_subnet_ids,
@@ -137,7 +167,32 @@ class StandbyTier(AwsComponent):
         self.arn = self.load_balancer.arn
         self.register_outputs({"dns_name": self.dns_name, "zone_id": self.zone_id,
                                "arn": self.arn, "group_name": self.group.name,
-                               "target_group_arn": self.target_group.arn})
+                               "target_group_arn": self.target_group.arn,
+                               "protocol": self.protocol})
+
+    def _user_data(self, args: StandbyArgs) -> str:
+        if args.user_data is not None:
+            return args.user_data
+        return boot_script({"APP_PORT": args.app_port, "HEALTH_PATH": args.health_check_path,
+                            "SERVING_PATH": args.serving_path, "REGION": self.region,
+                            "DB_IDENTIFIER": args.database_identifier or ""})
+
+    def _instance_profile(self, name: str, args: StandbyArgs) -> aws.iam.InstanceProfile:
+        """The instances' role: assumed by EC2 only, allowed ``instance_policy`` and nothing
+        else (no managed policies)."""
+        child = self.child()
+        role = aws.iam.Role(
+            f"{name}-instances", description=f"{name} instances ({self.region})",
+            assume_role_policy=pulumi.Output.json_dumps({
+                "Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": "sts:AssumeRole",
+                    "Principal": {"Service": "ec2.amazonaws.com"}}]}),
+            tags=self.tags, opts=child)
+        if args.instance_policy is not None:
+            aws.iam.RolePolicy(f"{name}-instances", role=role.id, policy=args.instance_policy,
+                               opts=child)
+        return aws.iam.InstanceProfile(f"{name}-instances", role=role.name, tags=self.tags,
+                                       opts=child)
 
     def _listeners(self, name: str, args: StandbyArgs, child: pulumi.ResourceOptions) -> None:
         forward = aws.lb.ListenerDefaultActionArgs(type="forward",

@@ -1,40 +1,62 @@
-"""Replicated database: Cloud SQL for PostgreSQL, regional (HA) in the primary region, with a
-cross-region read replica in the secondary region that can be promoted to take over.
+"""Replicated database: Cloud SQL for PostgreSQL in each region; the writable primary where
+``drkit:active`` says, a cross-region read replica of it in the other region.
 
-The primary stack creates the primary instance: ``availability_type="REGIONAL"`` (a standby in
-another zone, synchronous), automated daily backups kept in a location that survives the loss
-of the region, point-in-time recovery from the transaction logs, deletion protection in both
-Pulumi and the Cloud SQL API, private IP only (private service access on the app's VPC), TLS
-with a trusted client certificate required, and the logging and audit flags of
-:data:`DATABASE_FLAGS` (the replica gets the same). The secondary stack creates the replica
-from the primary's *name* (read through a StackReference; Cloud SQL replicas name their master,
-unlike RDS's ARN), on the same VPC.
+The component is the same in both regional stacks; what it declares follows the switch:
+
+- active region: the primary. ``availability_type="REGIONAL"`` (a standby in another zone,
+  synchronous) whatever the tier, automated daily backups kept in a location that survives the
+  loss of the region, point-in-time recovery from the transaction logs, backups retained and a
+  final backup taken if the instance is ever deleted, private IP only (private service access
+  on the app's VPC), TLS with a trusted client certificate required, and the logging and audit
+  flags of :data:`DATABASE_FLAGS` (the replica gets the same).
+- passive region: a read replica of the active primary (``master_instance_name`` = its name,
+  read from the active stack; Cloud SQL replicas name their master, unlike RDS's ARN), on the
+  same VPC.
+
+Switching ``drkit:active`` to this region promotes the replica in place: dropping
+``master_instance_name`` and setting ``instance_type="CLOUD_SQL_INSTANCE"`` is a promotion for
+the provider, which promotes before it turns on backups and PITR, in one update; a promoted
+replica keeps its name. The reverse, making an old primary a replica of the new one once its
+region is back, is a replacement (``master_instance_name`` forces it): the passive declaration
+carries ``delete_before_replace`` so the new replica takes the same name, which Cloud SQL frees
+as soon as the old instance is deleted ("The deleted instance name can be reused immediately",
+Cloud SQL docs, "Delete instances"). The old primary's backups are retained and a final backup
+is taken when it is deleted.
+
+Deletion protection, in two places. ``settings.deletion_protection_enabled`` is Cloud SQL's own
+(it stops deletion from every surface: API, gcloud, console, Pulumi): on, on every instance.
+Pulumi's ``protect`` (:meth:`DrComponent.stateful`) stops Pulumi from deleting or replacing it.
+The provider's own ``deletion_protection`` flag is left off: Pulumi deletes an instance with the
+flag as its state holds it, so on the diverged primary it would block the rebuild with no way
+to lift it short of editing the state by hand; ``protect`` does the same job and
+``pulumi state unprotect`` lifts it, deliberately (the template READMEs give the steps).
 
 Choices to know about:
 
 - The replica's availability, by tier (:data:`REPLICA_AVAILABILITY`): REGIONAL for warm
   standby and active-active, so the promoted replica is HA from its first minute; ZONAL for
-  pilot light (half the cost), made REGIONAL after promotion.
+  pilot light (half the cost), made REGIONAL in the update that promotes it.
 - ``replica_configuration.failover_target`` is left unset: it designates a legacy MySQL
   failover replica in the *same* region and Cloud SQL rejects it for PostgreSQL. Cross-region
-  DR for PostgreSQL is promotion of the replica.
+  DR for PostgreSQL is promotion of the replica here; Cloud SQL's "advanced disaster recovery"
+  (``replication_cluster``, a write endpoint and zero-loss switchover) needs the Enterprise Plus
+  edition.
 - Read replicas take no backups (Cloud SQL does not allow it); a promoted replica does.
 - ``ssl_mode`` defaults to ``TRUSTED_CLIENT_CERTIFICATE_REQUIRED``: clients connect through
   the Cloud SQL Auth Proxy or a Cloud SQL connector, which present a short-lived certificate
   tied to an IAM identity (IAM database authentication needs them anyway); a direct client needs
   a client certificate issued by the instance. ``ENCRYPTED_ONLY`` still requires TLS but checks
   no client certificate.
+- Databases and users live inside PostgreSQL and replicate with it; they are not declared here
+  (a resource for them would have to move from instance to instance at each switch). Create
+  them once in the first primary: ``gcloud sql databases create app --instance=...`` and the
+  app's IAM user (``gcloud sql users create SA_EMAIL --type=cloud_iam_service_account``, the
+  email without ``.gserviceaccount.com`` for PostgreSQL).
 - The default flags log every connection and statement duration (Cloud Logging volume grows
   with traffic; use a connection pool) and audit DDL and role changes with pgAudit. Run
   ``CREATE EXTENSION pgaudit;`` in each database to audit it.
 - A customer-managed key (``kms_key_name``) must live in the instance's own region, so each
   stack names its own key.
-
-Failover without fighting the state: set ``promote=True`` in the secondary (the template's
-``failover`` setting) and run ``pulumi up`` there. That drops ``master_instance_name`` and sets
-``instance_type="CLOUD_SQL_INSTANCE"``, which the provider performs as a promotion, and gives
-the instance the primary's settings (REGIONAL, backups, PITR), so the next ``pulumi up`` does
-not undo the failover.
 """
 
 from __future__ import annotations
@@ -53,7 +75,7 @@ from components.gcp.common import GcpComponent
 from components.gcp.network import NetworkRefs
 from drkit_core import regions
 from drkit_core.errors import invalid
-from drkit_core.intent import DrIntent, Role, Tier
+from drkit_core.intent import DrIntent, Tier
 
 REPLICA_AVAILABILITY = {
     Tier.PILOT_LIGHT: "ZONAL",
@@ -108,7 +130,9 @@ class DatabaseArgs(Args):
         doc="Private IP on this VPC; the instance waits for its private service access.",
         allowed=instance_of(NetworkRefs, "a NetworkRefs (a Network's refs)"))
     master_instance_name: pulumi.Input[str] | None = arg(
-        default=None, doc="Secondary role only: name of the primary instance to replicate.")
+        default=None,
+        doc="Passive region only: name of the active region's primary, which this region "
+            "replicates.")
     tier: str = arg(
         default="db-custom-2-7680",
         doc="Machine tier: one that carries production load, as the replica must once "
@@ -150,10 +174,6 @@ class DatabaseArgs(Args):
         doc="Where backups are stored. Default: the multi-region around the instance's "
             "region when it lies inside drkit:residency (``eu``), else the other DR region. "
             "Never the instance's own region alone: those backups would go down with it.")
-    db_name: str = arg(
-        default="app", doc="A database created in the primary (replicas inherit it).",
-        allowed=matches(r"[a-zA-Z_][a-zA-Z0-9_]{0,62}$",
-                        "up to 63 letters, digits and underscores, not starting with a digit"))
     kms_key_name: pulumi.Input[str] | None = arg(
         default=None,
         doc="Customer-managed key in this stack's region (Cloud SQL's service agent must be "
@@ -162,9 +182,11 @@ class DatabaseArgs(Args):
         default=None,
         doc="Override :data:`REPLICA_AVAILABILITY` for the secondary's replica.",
         allowed=one_of("ZONAL", "REGIONAL"))
-    promote: bool = arg(
-        default=False,
-        doc="Secondary only: promote the replica to a standalone primary (failover).")
+    final_backup_days: int = arg(
+        default=30,
+        doc="Keep the final backup Cloud SQL takes when a primary is deleted (the diverged old "
+            "primary of a rebuild) this long.",
+        allowed=between(1, 365))
     ssl_mode: str = arg(
         default="TRUSTED_CLIENT_CERTIFICATE_REQUIRED",
         doc="TLS for every connection, with a client certificate (see :data:`SSL_MODES`).",
@@ -209,24 +231,30 @@ def database_flags(overrides: Mapping[str, str] | None) -> dict[str, str]:
 
 
 class ReplicatedDatabase(GcpComponent):
-    """The primary instance (primary role) or its cross-region replica (secondary role)."""
+    """This region's database: the primary while the region is active, else a read replica of
+    the active region's primary."""
 
     def __init__(self, name: str, settings: DrSettings, args: DatabaseArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, settings, args, opts)
         intent = self.intent
         region = intent.regions.of(intent.role)
-        replica = intent.role is Role.SECONDARY and not args.promote
+        self.active = intent.is_active
         common: dict[str, Any] = dict(
             name=f"{name}-{region}", region=region, database_version=args.database_version,
-            deletion_protection=True, encryption_key_name=args.kms_key_name)
-        if replica:
+            # Pulumi's protect and Cloud SQL's own flag guard it (see the module docstring).
+            deletion_protection=False, encryption_key_name=args.kms_key_name)
+        if not self.active:
             availability = args.replica_availability or REPLICA_AVAILABILITY[intent.tier]
             self.instance = gcp.sql.DatabaseInstance(
                 f"{name}-db", master_instance_name=args.master_instance_name,
                 instance_type="READ_REPLICA_INSTANCE",
                 settings=self._instance_settings(args, availability, backups=None),
-                opts=self.stateful(depends_on=list(args.network.ready)), **common)
+                # An old primary becomes a replica by replacement, under the same name.
+                opts=self.stateful(depends_on=list(args.network.ready),
+                                   delete_before_replace=True,
+                                   replace_on_changes=["masterInstanceName"]),
+                **common)
         else:
             backups = gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs(
                 enabled=True, start_time=args.backup_start_time,
@@ -240,20 +268,17 @@ class ReplicatedDatabase(GcpComponent):
                 f"{name}-db", instance_type="CLOUD_SQL_INSTANCE",
                 settings=self._instance_settings(args, "REGIONAL", backups),
                 opts=self.stateful(depends_on=list(args.network.ready)), **common)
-        if intent.role is Role.PRIMARY:
-            gcp.sql.Database(f"{name}-{args.db_name}", name=args.db_name,
-                             instance=self.instance.name, opts=self.stateful())
 
         self.instance_name = self.instance.name
         self.connection_name = self.instance.connection_name
         self.private_ip = self.instance.private_ip_address
         self.register_outputs({"instance_name": self.instance_name,
                                "connection_name": self.connection_name,
-                               "private_ip": self.private_ip})
+                               "private_ip": self.private_ip, "primary": self.active})
 
     def check(self, name: str, intent: DrIntent, args: DatabaseArgs) -> list[str]:
-        """The name fits the instance's; the inputs suit the stack's role; the backups stay
-        inside the residency and outside the instance's region."""
+        """The name fits the instance's; the inputs suit the region's place (active or not);
+        the backups stay inside the residency and outside the instance's region."""
         problems = []
         region = intent.regions.of(intent.role)
         if not _INSTANCE_NAME.match(f"{name}-{region}"):
@@ -261,22 +286,20 @@ class ReplicatedDatabase(GcpComponent):
                                     "letters, digits and dashes, starting with a letter (it "
                                     "names the instance with its region, 98 characters at "
                                     "most)"))
-        if intent.role is Role.PRIMARY:
+        if intent.is_active:
             if args.master_instance_name is not None:
                 problems.append(invalid("DatabaseArgs.master_instance_name", "<set>", "allowed: "
-                                        "only in the secondary stack (the primary is the "
-                                        "master)"))
-            if args.promote:
-                problems.append(invalid("DatabaseArgs.promote", True,
-                                        "allowed: only in the secondary stack"))
+                                        "only in the passive region (drkit:active names this "
+                                        "region: it holds the primary)"))
         else:
             if intent.tier is Tier.BACKUP_RESTORE:
                 problems.append(invalid("drkit:tier", intent.tier.value, "a backup-restore "
-                                        "secondary runs no replica; restore a backup of the "
-                                        "primary into the secondary region instead"))
-            if args.master_instance_name is None and not args.promote:
+                                        "app runs no replica in its passive region; restore a "
+                                        "backup of the primary into that region instead"))
+            if args.master_instance_name is None:
                 problems.append(invalid("DatabaseArgs.master_instance_name", None, "required "
-                                        "in the secondary stack: the primary instance's name"))
+                                        "in the passive region (drkit:active names the other "
+                                        "one): the active primary's name"))
         location = backup_location(intent, args)
         if not regions.within(location, intent.residency):
             problems.append(invalid("DatabaseArgs.backup_location", location, "allowed: a "
@@ -297,6 +320,9 @@ class ReplicatedDatabase(GcpComponent):
             tier=args.tier, edition=args.edition, availability_type=availability,
             deletion_protection_enabled=True,
             retain_backups_on_delete=True if backups is not None else None,
+            final_backup_config=sql.DatabaseInstanceSettingsFinalBackupConfigArgs(
+                enabled=True, retention_days=args.final_backup_days)
+            if backups is not None else None,
             disk_type="PD_SSD", disk_size=args.disk_size_gb, disk_autoresize=True,
             disk_autoresize_limit=args.disk_autoresize_limit_gb,
             backup_configuration=backups,

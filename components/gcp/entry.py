@@ -7,12 +7,17 @@ primary and secondary stacks' outputs), with a health check. Google's front ends
 request to the closest healthy backend with capacity, so nothing like DNS failover (and its
 TTLs) sits between a regional outage and the clients.
 
-Capacity, by tier (:func:`capacity_scalers`): active-active serves from both regions
-(``capacity_scaler`` 1.0 each). Failover tiers (pilot light, warm standby, backup-restore)
-drain the secondary (``capacity_scaler=0``) so it takes no traffic, not even overflow, until a
-failover flips the two (``failed_over=True``, the template's ``failover`` setting). GCP
-requires at least one backend with non-zero capacity, and accepts 0 only when the service has
-more than one backend: exactly one backend is ever drained here.
+Capacity follows ``drkit:active`` (:func:`capacity_scalers`): the active region's group serves
+(``capacity_scaler`` 1.0); in failover tiers (pilot light, warm standby, backup-restore) the
+other region's is drained (``capacity_scaler=0``) so it takes no traffic, not even overflow;
+active-active serves from both (writes still go to the active region's database). Until the
+other region's stack is deployed for the current switch (``standby_rebuilt``, decided by the
+template), its group is drained whatever the tier: after a failover the old region may come
+back with a diverged primary, and gets no traffic until it is rebuilt as a replica. Switching
+``drkit:active`` changes the numbers in one update of the backend service, a global resource:
+nothing is asked of the lost region. GCP requires at least one backend with non-zero capacity,
+and accepts 0 only when the service has more than one backend: both groups stay backends and
+exactly one is ever drained.
 
 With a ``domain``, HTTPS is served with a Google-managed certificate (point the domain's A
 record at the address) and plain HTTP answers with a redirect to HTTPS.
@@ -45,9 +50,15 @@ class RegionalBackend(Args):
 class EntryArgs(Args):
     """Inputs of :class:`FailoverEntry`."""
 
-    primary: RegionalBackend = arg(doc="The primary region's instance group.")
-    secondary: RegionalBackend = arg(
-        doc="The secondary region's instance group (another region than the primary's).")
+    active: RegionalBackend = arg(
+        doc="The active region's instance group (``drkit:active``): it serves.")
+    standby: RegionalBackend = arg(
+        doc="The other region's instance group: drained, or serving too in active-active.")
+    standby_rebuilt: bool = arg(
+        default=True,
+        doc="False until the other region's stack is deployed for the current "
+            "``drkit:active``: until then its group is drained whatever the tier (after a "
+            "failover it may come back running against a diverged old primary).")
     domain: str | None = arg(
         default=None,
         doc="The name clients use, e.g. shop.example.com: adds HTTPS with a managed "
@@ -66,22 +77,22 @@ class EntryArgs(Args):
         allowed=between(1, 10))
     timeout_sec: int = arg(
         default=30, doc="Backend response timeout (seconds).", allowed=between(1, 86400))
-    failed_over: bool = arg(
-        default=False, doc="Drain the primary and serve from the secondary (failover).")
 
     def check(self) -> list[str]:
-        if self.primary.region == self.secondary.region:
-            return [invalid(self.where("secondary.region"), self.secondary.region,
-                            "allowed: a region other than the primary's")]
+        if self.active.region == self.standby.region:
+            return [invalid(self.where("standby.region"), self.standby.region,
+                            "allowed: a region other than the active one's")]
         return []
 
 
-def capacity_scalers(tier: Tier, failed_over: bool) -> tuple[float, float]:
-    """(primary, secondary) capacity scalers: both serve in active-active; otherwise only the
-    region in charge does (the secondary after a failover)."""
-    if tier is Tier.ACTIVE_ACTIVE and not failed_over:
-        return 1.0, 1.0
-    return (0.0, 1.0) if failed_over else (1.0, 0.0)
+def capacity_scalers(tier: Tier, standby_rebuilt: bool = True) -> tuple[float, float]:
+    """(active, standby) capacity scalers: both serve in active-active once the standby was
+    rebuilt for the current switch; otherwise only the active region does. A scaler of 0
+    "means the group is completely drained, offering 0% of its available capacity" (Compute
+    Engine API reference, backendServices, ``backends[].capacityScaler``:
+    https://cloud.google.com/compute/docs/reference/rest/v1/backendServices)."""
+    both = tier is Tier.ACTIVE_ACTIVE and standby_rebuilt
+    return (1.0, 1.0) if both else (1.0, 0.0)
 
 
 class FailoverEntry(GcpComponent):
@@ -94,7 +105,7 @@ class FailoverEntry(GcpComponent):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, settings, args, opts)
         child = self.child()
-        scalers = capacity_scalers(settings.intent.tier, args.failed_over)
+        scalers = capacity_scalers(settings.intent.tier, args.standby_rebuilt)
 
         self.health_check = gcp.compute.HealthCheck(
             f"{name}-hc", name=f"{name}-hc", check_interval_sec=args.check_interval_sec,
@@ -113,7 +124,7 @@ class FailoverEntry(GcpComponent):
                 group=backend.instance_group, balancing_mode="UTILIZATION",
                 max_utilization=0.8, capacity_scaler=scaler,
                 description=backend.region)
-                for backend, scaler in zip((args.primary, args.secondary), scalers,
+                for backend, scaler in zip((args.active, args.standby), scalers,
                                            strict=True)],
             log_config=gcp.compute.BackendServiceLogConfigArgs(enable=True, sample_rate=1.0),
             opts=child)

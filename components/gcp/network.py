@@ -3,10 +3,12 @@
 A GCP VPC is global, so the app has one: the primary stack creates it with what belongs to the
 whole network (the firewall rule admitting the load balancer, and private service access for
 Cloud SQL private IP); each region's stack, the secondary included, adds its own subnet and a
-Cloud Router with NAT (instances have no public IP). The secondary reads the VPC from the
-primary stack's ``network`` output. One network is required, not just convenient: a Cloud SQL
-cross-region replica with private IP sits on the same VPC as its primary. A regional outage
-does not take the VPC down (it is a global resource); it only pauses the primary *stack*.
+Cloud Router with NAT (instances have no public IP). The secondary names the VPC by its id
+(:func:`network_id`), so it needs nothing of the primary stack while that stack's region is
+down. One network is required, not just convenient: a Cloud SQL cross-region replica with
+private IP sits on the same VPC as its primary. A regional outage does not take the VPC down
+(it is a global resource, in no region); the primary stack owns it whichever region is active,
+and nothing about it changes when ``drkit:active`` does.
 
 Every subnet records VPC flow logs (:class:`FlowLogs`): after an incident they show which
 flows reached what, from where, and which were blocked on the way.
@@ -76,8 +78,7 @@ class NetworkArgs(Args):
 
     network: pulumi.Input[str] | None = arg(
         default=None,
-        doc="Secondary stack only: the primary stack's VPC (its ``network`` output, a network "
-            "id).")
+        doc="Secondary stack only: the primary stack's VPC, by id (:func:`network_id`).")
     cidr_block: str = arg(
         default="10.10.0.0/16",
         doc="The app's range over both regions: each region's subnet is a /(n+4) of it.",
@@ -112,6 +113,12 @@ class NetworkArgs(Args):
     def subnet_cidr(self, role: Role) -> str:
         network = ipaddress.IPv4Network(self.cidr_block)
         return str(list(network.subnets(new_prefix=network.prefixlen + 4))[SUBNET_INDEX[role]])
+
+
+def network_id(project: str, name: str) -> str:
+    """The id of the VPC a :class:`Network` named ``name`` creates in ``project``
+    (``projects/<project>/global/networks/<name>``)."""
+    return f"projects/{project}/global/networks/{name}"
 
 
 class NetworkRefs(Args):

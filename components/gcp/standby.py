@@ -1,19 +1,28 @@
 """Standby compute tier: a regional managed instance group behind the global load balancer.
 
 The same component runs in both regions; only its size differs, by the rule in
-:func:`components.sizing.standby_capacity` (primary full; secondary by tier). The group spreads
-its instances evenly over the region's zones, replaces instances that fail their health check
-(autohealing), and exposes a named port the global backend service sends traffic to. Instances
-are shielded VMs without public IPs (they reach out through the region's Cloud NAT) and run as
-a service account of their own that can only write logs and metrics.
+:func:`components.sizing.standby_capacity` (the active region full; the passive one by tier).
+The group spreads its instances evenly over the region's zones, replaces instances that fail
+their health check (autohealing, on the liveness path, in both regions), and exposes a named
+port the global backend service sends traffic to. Instances are shielded VMs without public
+IPs (they reach out through the region's Cloud NAT). Without ``startup_script`` they run
+drkit's small default app (components/app.py), which answers the health path.
+
+Each region's instances run as a service account of their own with least privilege: write
+logs and metrics, connect to Cloud SQL through the Auth Proxy or a connector and log in with
+IAM database authentication (``roles/cloudsql.client``, ``roles/cloudsql.instanceUser``), and
+use the objects of the app's bucket (``roles/storage.objectUser`` on that bucket only). The
+instance metadata ``drkit-db-connection`` names the writable primary's connection name (this
+region's while it is active, the active region's otherwise), so the app in either region
+writes to the one primary.
 
 Sizes: a :class:`~gcp.compute.RegionAutoscaler` owns the group's size, between the capacity's
 ``min`` and ``max`` (``desired`` is an AWS notion; the autoscaler decides). GCP accepts
 ``min_replicas=0`` (the API's lower bound), which is what a pilot-light or backup-restore
-secondary gets: the group exists, configured and wired into the load balancer, with no
+passive region gets: the group exists, configured and wired into the load balancer, with no
 instances. A CPU- or load-balancing-based autoscaler gets no signal from an empty group, so it
-will not scale out from zero by itself: failing over raises the minimum (``failed_over=True``,
-the template's ``failover`` setting), the same step as the AWS tier's 0/0 Auto Scaling group.
+will not scale out from zero by itself: switching ``drkit:active`` raises the minimum, in the
+same ``pulumi up`` that promotes the region's database.
 """
 
 from __future__ import annotations
@@ -24,19 +33,25 @@ import re
 import pulumi
 import pulumi_gcp as gcp
 
+from components.app import boot_script
 from components.args import Args, arg, between, instance_of, matches
 from components.base import DrSettings
 from components.gcp.common import PORT_NAME, GcpComponent, invoke_opts, project_id
 from components.gcp.network import NetworkRefs
 from components.sizing import ORDERED, Capacity, standby_capacity
 from drkit_core.errors import invalid
-from drkit_core.intent import DrIntent, Role
+from drkit_core.intent import DrIntent
 
 AUTOHEAL_DELAY_SECONDS = 300
 """Time a new instance gets to boot before failed health checks make the group replace it."""
 
-INSTANCE_ROLES = ("roles/logging.logWriter", "roles/monitoring.metricWriter")
-"""All the instances' service account may do."""
+INSTANCE_ROLES = ("roles/logging.logWriter", "roles/monitoring.metricWriter",
+                  "roles/cloudsql.client", "roles/cloudsql.instanceUser")
+"""What the instances' service account may do in the project: logs and metrics, and connect to
+Cloud SQL with IAM database authentication (Cloud SQL docs, "IAM authentication": the Auth
+Proxy and connectors need ``cloudsql.client``, an IAM login ``cloudsql.instanceUser``)."""
+BUCKET_ROLE = "roles/storage.objectUser"
+"""What it may do on the app's bucket only: read, write and delete objects."""
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$")
 
@@ -49,7 +64,8 @@ class StandbyArgs(Args):
         allowed=instance_of(NetworkRefs, "a NetworkRefs (a Network's refs)"))
     full_capacity: Capacity = arg(
         default=Capacity(min=2, desired=3, max=6),
-        doc="Capacity at full load; the secondary runs a share of it, per tier.",
+        doc="Capacity at full load, run by the active region; the passive one runs a share of "
+            "it, per tier.",
         allowed=ORDERED)
     machine_type: str = arg(
         default="e2-medium", doc="Compute Engine machine type of the instances.",
@@ -70,7 +86,17 @@ class StandbyArgs(Args):
         doc="Answered with 200 by a healthy instance; autohealing and the load balancer "
             "probe it.",
         allowed=matches("/", "a path starting with /, such as /healthz"))
-    startup_script: str | None = arg(default=None, doc="Boot script of the instances.")
+    startup_script: str | None = arg(
+        default=None,
+        doc="Boot script of the app. None runs drkit's default app, which answers the health "
+            "path (components/app.py).")
+    bucket_name: pulumi.Input[str] | None = arg(
+        default=None,
+        doc="The app's bucket: the instances may read, write and delete its objects.")
+    database_connection: pulumi.Input[str] | None = arg(
+        default=None,
+        doc="Connection name of the writable Cloud SQL primary, given to the app as instance "
+            "metadata ``drkit-db-connection``.")
     disk_size_gb: int = arg(
         default=20, doc="Boot disk (pd-balanced) of each instance.",
         allowed=between(10, 65536))
@@ -80,8 +106,6 @@ class StandbyArgs(Args):
     cpu_target: float = arg(
         default=0.6, doc="Average CPU utilization the autoscaler aims for.",
         allowed=between(0.1, 0.9))
-    failed_over: bool = arg(
-        default=False, doc="Secondary only: run full capacity (failover), whatever the tier.")
 
 
 class StandbyTier(GcpComponent):
@@ -92,8 +116,7 @@ class StandbyTier(GcpComponent):
         super().__init__(name, settings, args, opts)
         provider = self.provider
         region = self.intent.regions.of(self.intent.role)
-        self.capacity = (args.full_capacity if args.failed_over
-                         else standby_capacity(settings.intent, args.full_capacity))
+        self.capacity = standby_capacity(settings.intent, args.full_capacity)
         child = self.child()
         role = settings.intent.role.value
 
@@ -104,6 +127,9 @@ class StandbyTier(GcpComponent):
         for grant in INSTANCE_ROLES:
             gcp.projects.IAMMember(f"{name}-{grant.rsplit('.', 1)[-1]}", project=project,
                                    role=grant, member=account.member, opts=child)
+        if args.bucket_name is not None:
+            gcp.storage.BucketIAMMember(f"{name}-objects", bucket=args.bucket_name,
+                                        role=BUCKET_ROLE, member=account.member, opts=child)
 
         self.health_check = gcp.compute.HealthCheck(
             f"{name}-autoheal", name=f"{name}-{region}-autoheal",
@@ -149,17 +175,12 @@ class StandbyTier(GcpComponent):
                                "max_replicas": self.capacity.max})
 
     def check(self, name: str, intent: DrIntent, args: StandbyArgs) -> list[str]:
-        """The name fits the service account's; only the secondary fails over."""
-        problems = []
+        """The name fits the service account's."""
         if not _NAME.match(name):
-            problems.append(invalid("StandbyTier name", name, "allowed: 2-20 lower-case "
-                                    "letters, digits and dashes, starting with a letter (it "
-                                    "names the service account with the stack's role, 30 "
-                                    "characters at most)"))
-        if args.failed_over and intent.role is not Role.SECONDARY:
-            problems.append(invalid("StandbyArgs.failed_over", True,
-                                    "allowed: only in the secondary stack"))
-        return problems
+            return [invalid("StandbyTier name", name, "allowed: 2-20 lower-case letters, "
+                            "digits and dashes, starting with a letter (it names the service "
+                            "account with the stack's role, 30 characters at most)")]
+        return []
 
     def _template(self, name: str, args: StandbyArgs, region: str,
                   account: gcp.serviceaccount.Account) -> gcp.compute.InstanceTemplate:
@@ -180,8 +201,12 @@ class StandbyTier(GcpComponent):
                 enable_secure_boot=True, enable_vtpm=True, enable_integrity_monitoring=True),
             service_account=gcp.compute.InstanceTemplateServiceAccountArgs(
                 email=account.email, scopes=["cloud-platform"]),
-            metadata={"enable-oslogin": "TRUE", "block-project-ssh-keys": "TRUE"},
-            metadata_startup_script=args.startup_script,
+            metadata={"enable-oslogin": "TRUE", "block-project-ssh-keys": "TRUE",
+                      **({"drkit-db-connection": args.database_connection}
+                         if args.database_connection is not None else {})},
+            metadata_startup_script=args.startup_script if args.startup_script is not None
+            else boot_script({"APP_PORT": args.app_port, "HEALTH_PATH": args.health_check_path,
+                              "REGION": region}),
             # Templates are immutable: a change creates a new one (name_prefix keeps names
             # unique) before the group rolls over to it and the old one is deleted.
             opts=self.child())

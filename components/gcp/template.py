@@ -1,14 +1,23 @@
 """The program both GCP templates run (``stacks/gcp-warm-standby``, ``stacks/gcp-active-active``).
 
-What a stack builds depends on ``drkit:role``; how much the secondary runs and whether it
-takes traffic, on ``drkit:tier``. The two templates differ only in their stacks' config, so
-they share this one program instead of two copies of it.
+One switch, ``drkit:active`` (the same in every stack), says which region holds the writable
+Cloud SQL primary. The two regional stacks run the same program; what differs is whether the
+stack's region is active, and the few global pieces the primary stack owns whichever region
+is active:
 
-primary   -> the VPC (private service access, firewall), this region's subnet and NAT, the
-             Cloud SQL primary, the dual-region bucket, the full compute tier
-secondary -> its subnet and NAT in the primary's VPC, the Cloud SQL replica, a compute tier
-             sized by tier
-global    -> the global external Application Load Balancer over both regions' groups
+primary stack   -> the VPC (private service access, firewall) and the dual-region bucket
+                   (global resources, in no region); then what every region has:
+every region    -> its subnet and NAT, the Cloud SQL primary (active region) or a replica of it
+                   (passive region), the compute tier (full in the active region, by tier in
+                   the passive one)
+global          -> the global external Application Load Balancer over both regions' groups,
+                   serving from the active region (and from both in active-active)
+
+The passive region's stack reads the active one's outputs (components/peers.py); the active
+one reads none, and names the VPC and the bucket it needs by their ids. So the stacks updated
+during a failover (the passive region's and the global one) make no call into the lost
+region. The global stack's provider has no region at all: every piece of the load balancer is
+global.
 
 Template settings live in the project's namespace (``gcp-warm-standby:minSize``...); their
 defaults, descriptions and constraints are the fields of :class:`Settings`, read by the shared
@@ -21,18 +30,19 @@ from __future__ import annotations
 import pulumi
 import pulumi_gcp as gcp
 
+from components import peers
 from components.args import allowed_of, arg
-from components.base import DrSettings, load_intent
+from components.base import ConfigError, DrSettings, load_intent
 from components.gcp.bucket import BucketArgs, ReplicatedBucket
 from components.gcp.common import labels
 from components.gcp.database import DatabaseArgs, ReplicatedDatabase
 from components.gcp.entry import EntryArgs, FailoverEntry, RegionalBackend
-from components.gcp.network import Network, NetworkArgs
+from components.gcp.network import Network, NetworkArgs, network_id
 from components.gcp.standby import StandbyArgs, StandbyTier
 from components.sizing import ORDERED, Capacity
 from components.template import TemplateSettings, load_settings
 from drkit_core.errors import invalid
-from drkit_core.intent import DrIntent, Role
+from drkit_core.intent import DrIntent, Role, Tier
 
 
 class Settings(TemplateSettings):
@@ -51,8 +61,8 @@ class Settings(TemplateSettings):
             "promoted).",
         allowed=allowed_of(DatabaseArgs, "tier"))
     min_size: int = arg(
-        default=2, doc="Full capacity (the primary's); the secondary runs a share of it, per "
-                       "tier.",
+        default=2, doc="Full capacity (the active region's); the passive region runs a share "
+                       "of it, per tier.",
         allowed=allowed_of(Capacity, "min"))
     desired_size: int = arg(default=3, doc="Instances to run at full capacity.",
                             allowed=allowed_of(Capacity, "desired"))
@@ -63,6 +73,10 @@ class Settings(TemplateSettings):
     health_check_path: str = arg(
         default="/healthz", doc="Probed by autohealing and by the load balancer.",
         allowed=allowed_of(StandbyArgs, "health_check_path"))
+    startup_script: str | None = arg(
+        default=None,
+        doc="Region stacks: the instances' boot script (the app); default drkit's app that "
+            "answers the health path.")
     cidr_block: str = arg(
         default="10.10.0.0/16",
         doc="The app's range over both regions; each region's stack takes its own subnet of "
@@ -78,10 +92,6 @@ class Settings(TemplateSettings):
         default=None,
         doc="A predefined dual-region (EUR4...); default a dual-region of the app's two "
             "regions.")
-    failover: bool = arg(
-        default=False,
-        doc="Secondary and global stacks: promote the replica, run full capacity, move "
-            "traffic.")
 
     @property
     def full_capacity(self) -> Capacity:
@@ -94,94 +104,98 @@ class Settings(TemplateSettings):
                             ORDERED.allowed())]
         return []
 
-    def stack_problems(self, intent: DrIntent) -> list[str]:
-        if self.failover and intent.role is Role.PRIMARY:
-            return [invalid(self.where("failover"), True, "set it in the secondary and global "
-                            "stacks, which take over")]
-        return []
-
 
 def deploy() -> None:
     """Build the running stack: validate all config first, then register resources."""
     intent = load_intent()
     template = load_settings(Settings, intent)
     settings = DrSettings(intent)
-    builders = {Role.PRIMARY: _primary, Role.SECONDARY: _secondary, Role.GLOBAL: _global}
-    builders[intent.role](intent, template, settings)
+    if intent.role is Role.GLOBAL:
+        _global(intent, template, settings)
+    else:
+        _regional(intent, template, settings)
 
 
-def _provider(region: str, settings: DrSettings) -> pulumi.ResourceOptions:
-    project = pulumi.Config("gcp").require("project")
+def _project() -> str:
+    return pulumi.Config("gcp").require("project")
+
+
+def _provider(region: str | None, settings: DrSettings) -> pulumi.ResourceOptions:
     return pulumi.ResourceOptions(provider=gcp.Provider(
-        f"gcp-{region}", project=project, region=region, default_labels=labels(settings)))
+        f"gcp-{region or 'global'}", project=_project(), region=region,
+        default_labels=labels(settings)))
 
 
-def _regional(intent: DrIntent, template: Settings, settings: DrSettings,
-              network_args: NetworkArgs, home: pulumi.ResourceOptions) -> Network:
-    """What both regions run: the network's regional part and the compute tier."""
-    app = intent.app
-    network = Network(f"{app}-net", settings, network_args, opts=home)
+def _regional(intent: DrIntent, template: Settings, settings: DrSettings) -> None:
+    app, region = intent.app, str(intent.region)
+    home = _provider(region, settings)
+    network_name = f"{app}-net"
+    network = Network(network_name, settings, NetworkArgs(
+        network=None if intent.role is Role.PRIMARY else network_id(_project(), network_name),
+        cidr_block=template.cidr_block, serving_ports=(template.app_port,)), opts=home)
+    bucket_name = pulumi.Output.concat(f"{app}-data-", _project())
+    if intent.role is Role.PRIMARY:
+        # A dual-region bucket serves both regions under one name: nothing to fail over.
+        bucket = ReplicatedBucket(f"{app}-data", settings, BucketArgs(
+            location=template.bucket_location, kms_key_name=template.bucket_kms_key_name),
+            opts=home)
+        bucket_name = bucket.bucket_name
+        pulumi.export("bucketName", bucket.bucket_name)
+        pulumi.export("bucketUrl", bucket.url)
+
+    active = None if intent.is_active else peers.read(str(intent.stack_of(intent.active)))
+    if active is not None and not active.deployed:
+        raise ConfigError([f"drkit:active: the active stack {active.stack} has not been "
+                           f"deployed: `pulumi up --stack {active.stack}` first (this stack's "
+                           "database replicates its primary)"])
+    database = None
+    if intent.tier is not Tier.BACKUP_RESTORE or intent.is_active:
+        database = ReplicatedDatabase(f"{app}-db", settings, DatabaseArgs(
+            network=network.refs, tier=template.db_tier, kms_key_name=template.db_kms_key_name,
+            master_instance_name=active.output("dbInstanceName") if active else None),
+            opts=home)
+    writer = database.connection_name if database is not None and database.active else (
+        active.output("dbConnectionName") if active is not None else None)
     web = StandbyTier(f"{app}-web", settings, StandbyArgs(
         network=network.refs, full_capacity=template.full_capacity,
         machine_type=template.machine_type, app_port=template.app_port,
-        health_check_path=template.health_check_path,
-        failed_over=template.failover and intent.role is Role.SECONDARY), opts=home)
-    pulumi.export("region", intent.region)
+        health_check_path=template.health_check_path, startup_script=template.startup_script,
+        bucket_name=bucket_name, database_connection=writer), opts=home)
+
+    pulumi.export("region", region)
+    pulumi.export("active", intent.active.value)
     pulumi.export("network", network.refs.network)
     pulumi.export("subnetwork", network.refs.subnetwork)
     pulumi.export("instanceGroup", web.instance_group)
     pulumi.export("minReplicas", web.capacity.min)
-    return network
-
-
-def _database_exports(database: ReplicatedDatabase) -> None:
-    pulumi.export("dbInstanceName", database.instance_name)
-    pulumi.export("dbConnectionName", database.connection_name)
-    pulumi.export("dbPrivateIp", database.private_ip)
-
-
-def _primary(intent: DrIntent, template: Settings, settings: DrSettings) -> None:
-    assert intent.region is not None
-    home = _provider(intent.region, settings)
-    network = _regional(intent, template, settings, NetworkArgs(
-        cidr_block=template.cidr_block, serving_ports=(template.app_port,)), home)
-    database = ReplicatedDatabase(f"{intent.app}-db", settings, DatabaseArgs(
-        network=network.refs, tier=template.db_tier, kms_key_name=template.db_kms_key_name),
-        opts=home)
-    bucket = ReplicatedBucket(f"{intent.app}-data", settings, BucketArgs(
-        location=template.bucket_location, kms_key_name=template.bucket_kms_key_name),
-        opts=home)
-    _database_exports(database)
-    pulumi.export("bucketName", bucket.bucket_name)
-    pulumi.export("bucketUrl", bucket.url)
-
-
-def _secondary(intent: DrIntent, template: Settings, settings: DrSettings) -> None:
-    assert intent.region is not None
-    home = _provider(intent.region, settings)
-    source = pulumi.StackReference(str(intent.stacks.primary))
-    network = _regional(intent, template, settings, NetworkArgs(
-        network=source.require_output("network"), cidr_block=template.cidr_block,
-        serving_ports=(template.app_port,)), home)
-    database = ReplicatedDatabase(f"{intent.app}-db", settings, DatabaseArgs(
-        network=network.refs, tier=template.db_tier, kms_key_name=template.db_kms_key_name,
-        master_instance_name=source.require_output("dbInstanceName"),
-        promote=template.failover), opts=home)
-    _database_exports(database)
+    if database is not None:
+        pulumi.export("dbInstanceName", database.instance_name)
+        pulumi.export("dbConnectionName", database.connection_name)
+        pulumi.export("dbPrivateIp", database.private_ip)
 
 
 def _global(intent: DrIntent, template: Settings, settings: DrSettings) -> None:
-    # Every resource of the load balancer is global; the region only sets the provider's.
-    home = _provider(intent.regions.primary, settings)
-    backends = {}
-    for role, stack in (("primary", intent.stacks.primary),
-                        ("secondary", intent.stacks.secondary)):
-        reference = pulumi.StackReference(str(stack))
-        backends[role] = RegionalBackend(region=getattr(intent.regions, role),
-                                         instance_group=reference.require_output("instanceGroup"))
+    # Every piece of the load balancer is global: the provider needs no region.
+    home = _provider(None, settings)
+    active = peers.read(str(intent.stack_of(intent.active)))
+    standby = peers.read(str(intent.stack_of(intent.passive)))
+    for peer in (active, standby):
+        if not peer.deployed:
+            raise ConfigError([f"drkit:stacks: the stack {peer.stack} has not been deployed: "
+                               "`pulumi up` both regions' stacks before the global one"])
+
+    def backend(peer: peers.Peer, role: Role) -> RegionalBackend:
+        return RegionalBackend(region=intent.regions.of(role),
+                               instance_group=peer.output("instanceGroup"))
+
+    # The passive region's group serves (active-active) once its stack was deployed for the
+    # current switch: until then it may run against a diverged old primary (or be down).
+    ready = standby.active is intent.active
     entry = FailoverEntry(f"{intent.app}-lb", settings, EntryArgs(
-        primary=backends["primary"], secondary=backends["secondary"], domain=template.domain,
-        health_check_path=template.health_check_path, failed_over=template.failover),
-        opts=home)
+        active=backend(active, intent.active), standby=backend(standby, intent.passive),
+        standby_rebuilt=ready,
+        domain=template.domain, health_check_path=template.health_check_path), opts=home)
     pulumi.export("ipAddress", entry.ip_address)
     pulumi.export("url", entry.url)
+    pulumi.export("activeRegion", intent.regions.of(intent.active))
+    pulumi.export("standbyRegion", intent.regions.of(intent.passive) if ready else None)

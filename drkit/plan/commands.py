@@ -89,6 +89,27 @@ def promoted(store: DataStore, names: Names) -> Command:
                    "ReadReplicaSourceDBInstanceIdentifier]'")
 
 
+def lift_guards(store: DataStore, names: Names) -> list[Command]:
+    """What makes replacing a diverged old primary by a replica a deliberate step: Pulumi's
+    ``protect`` (a replacement is allowed once the state's flag is cleared, the program's stays
+    on: pulumi/pulumi#8873) and the database's own deletion protection, which refuses the
+    delete. Deleting takes the final snapshot (RDS) or final backup (Cloud SQL) the program
+    declared."""
+    found = [Command(f"clear Pulumi's protect of {store.name} in the state of stack "
+                     f"{store.stack}",
+                     f"pulumi state unprotect '{store.view.urn}' --stack {store.stack}")]
+    name = names.store(store)
+    if store.service == "cloudsql":
+        found.append(Command(f"turn off Cloud SQL's deletion protection of {store.name}",
+                             f"gcloud sql instances patch {name} --no-deletion-protection"))
+    elif store.service == "rds":
+        found.append(Command(f"turn off the deletion protection of {store.name}",
+                             f"aws rds modify-db-instance --db-instance-identifier {name} "
+                             f"--no-deletion-protection --apply-immediately --region "
+                             f"{store.region}"))
+    return found
+
+
 def replica_lag(store: DataStore, names: Names) -> Command:
     name = names.store(store)
     if store.service == "cloudsql":

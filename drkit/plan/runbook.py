@@ -18,7 +18,7 @@ import jinja2
 
 from drkit.plan.actions import Playbook
 from drkit.plan.apps import App
-from drkit.plan.commands import Names, pulumi_up, set_active
+from drkit.plan.commands import Command, Names, lift_guards, pulumi_up, set_active
 from drkit.plan.diagram import diagram
 from drkit.plan.report import environment
 from drkit_core.errors import DrkitError
@@ -82,7 +82,6 @@ def context(app: App, assessment: Assessment, runbook: str) -> dict[str, Any]:
     scenario = RUNBOOKS[runbook]
     result = assessment[scenario]
     stacks = {str(role): facts.stack_of(role) for role in Role}
-    back_order = [s for s in (stacks["primary"], stacks["global"], stacks["secondary"]) if s]
     return {
         "app": app.name, "project": app.project, "cloud": facts.cloud, "tier": facts.tier,
         "active": facts.active, "standby": facts.standby, "stacks": stacks,
@@ -99,11 +98,41 @@ def context(app: App, assessment: Assessment, runbook: str) -> dict[str, Any]:
                       "replicas": [{"name": r.name, "region": r.region, "stack": r.stack,
                                     "physical": names.store(r)} for r in d.replicas]}
                      for d in facts.datasets],
-        "switch_back": {"set": [set_active(facts, str(facts.app.intent.active))],
-                        "ups": [pulumi_up(s, f"stack {s}") for s in back_order]},
+        "switch_back": _switch_back(assessment, names, stacks),
         "diagram": diagram(facts, names),
         "readiness": assessment.readiness,
     }
+
+
+def _switch_back(assessment: Assessment, names: Names, stacks: dict[str, str | None]
+                 ) -> dict[str, list[Command]]:
+    """The switch back's commands: lifting the guards of the old primary before its stack
+    rebuilds it as a replica (``rebuild``), setting the switch (``set``), then the ``pulumi
+    up``s in order (``ups``), the standby's rebuild with its guards lifted first."""
+    facts = assessment.facts
+    databases = [d for d in facts.datasets if d.source.service in ("rds", "cloudsql")]
+    rebuild = [c for d in databases for c in lift_guards(d.source, names)]
+    standby = [c for d in databases for r in d.replicas if r.needs_promotion
+               for c in lift_guards(r, names)]
+    active, standby_region = facts.active, facts.standby
+    final = "final backup" if facts.cloud == "gcp" else "final snapshot"
+    ups = []
+    if stacks["primary"]:
+        ups.append(pulumi_up(stacks["primary"], f"stack {stacks['primary']}: promotes the "
+                             f"replica in {active} and scales its tier to full capacity"))
+    if stacks["global"]:
+        ups.append(pulumi_up(stacks["global"], f"stack {stacks['global']}: moves traffic to "
+                             f"{active}, and out of {standby_region} until it is rebuilt"))
+    ups += standby
+    if stacks["secondary"]:
+        ups.append(pulumi_up(stacks["secondary"], f"stack {stacks['secondary']}: rebuilds the "
+                             f"database in {standby_region} as a replica (deleting the old one "
+                             f"takes its {final}) and scales its tier back down"))
+    if stacks["global"]:
+        ups.append(pulumi_up(stacks["global"], f"stack {stacks['global']} again: "
+                             f"takes {standby_region} back into the traffic entry"))
+    return {"set": [set_active(facts, str(facts.app.intent.active))], "rebuild": rebuild,
+            "ups": ups}
 
 
 def loader(templates: Path | None) -> jinja2.BaseLoader:

@@ -59,9 +59,12 @@ def datasets(stacks: Sequence[tuple[str, Sequence[Viewable]]], figures: Figures,
               for stack, views in stacks for view in views if view.type in BUILDERS]
     _global_groups(stores, active_region)
     sets = {id(s): DataSet(s) for s in stores if not s.replicates}
-    for store in stores:
-        if store.service == "s3":
-            _link_s3(store, stores, sets, everything, figures)
+    # Buckets of the active region first: with two-way replication (each region's bucket
+    # replicates to the other's) the active one is the source, the other its replica.
+    buckets = sorted((s for s in stores if s.service == "s3"),
+                     key=lambda s: s.region != active_region)
+    for store in buckets:
+        _link_s3(store, stores, sets, everything, figures)
     for store in stores:
         if not store.replicates:
             continue
@@ -85,9 +88,9 @@ def _link_s3(store: DataStore, stores: list[DataStore], sets: dict[int, DataSet]
         bucket = next((b for b in stores if b.service == "s3" and b is not store
                        and target in identities(b.view)), None)
         region = bucket.region if bucket else arn_region(target)
-        if bucket is not None:
+        holder = next((d for d in sets.values() if store in d.stores), None)
+        if bucket is not None and not (holder is not None and bucket in holder.stores):
             sets.pop(id(bucket), None)
-            holder = next((d for d in sets.values() if store in d.stores), None)
             if holder is not None:
                 holder.replicas.append(bucket)
         where = bucket.name if bucket else target

@@ -1,4 +1,8 @@
-"""App-level rules: the primary and secondary stacks of one app, checked together.
+"""App-level rules: the two regional stacks of one app, checked together.
+
+Which stack holds the writer follows ``drkit:active``: the active region's data stores must have
+replicas in the passive region's stack, and those replicas must replicate the active stack's
+stores (after a failover, the secondary's promoted writer and the primary's rebuilt replica).
 
 Offline only: CrossGuard policies cannot read other stacks (pulumi-policy#195), so these run
 in ``drkit check`` when every stack of an app is checked in one call.
@@ -36,41 +40,50 @@ def _stores(ctx: Context, role: str) -> list[ResourceView]:
     return [r for r in ctx.stacks.get(role, ()) if r.type in DATA_STORES]
 
 
-def primary_replicated(ctx: Context) -> Iterator[Violation]:
+def _places(ctx: Context) -> tuple[str, str]:
+    """(active, passive) stack roles: ``drkit:active`` and the other region."""
+    active = ctx.intent.active.value
+    return active, ("secondary" if active == "primary" else "primary")
+
+
+def active_replicated(ctx: Context) -> Iterator[Violation]:
     if not ctx.intent.tier_above(Tier.BACKUP_RESTORE):
         return
-    replicas = [r for r in _stores(ctx, "secondary") if _source(r)]
-    for primary in _stores(ctx, "primary"):
-        if _source(primary):
-            continue  # itself a replica (of something outside the app's primary stack)
-        if not any(_points_at(str(_source(r)), primary) for r in replicas
-                   if r.type == primary.type):
-            yield Violation(f"{primary.label} of the primary stack has no replica in the "
-                            f"secondary stack: a {ctx.intent.tier} app needs its data live in "
-                            "the secondary region", primary.urn, stack="primary")
+    active, passive = _places(ctx)
+    replicas = [r for r in _stores(ctx, passive) if _source(r)]
+    for writer in _stores(ctx, active):
+        if _source(writer):
+            continue  # itself a replica (of something outside the app's active stack)
+        if not any(_points_at(str(_source(r)), writer) for r in replicas
+                   if r.type == writer.type):
+            yield Violation(f"{writer.label} of the {active} stack (the active region) has no "
+                            f"replica in the {passive} stack: a {ctx.intent.tier} app needs "
+                            "its data live in the passive region", writer.urn, stack=active)
 
 
-def replicas_point_at_primary(ctx: Context) -> Iterator[Violation]:
-    primaries = _stores(ctx, "primary")
-    for replica in _stores(ctx, "secondary"):
+def replicas_point_at_active(ctx: Context) -> Iterator[Violation]:
+    active, passive = _places(ctx)
+    writers = _stores(ctx, active)
+    for replica in _stores(ctx, passive):
         source = _source(replica)
-        if source and not any(_points_at(source, p) for p in primaries if p.type == replica.type):
-            yield Violation(f"{replica.label} of the secondary stack replicates {source}, which "
-                            "is no data store of the app's primary stack", replica.urn,
-                            stack="secondary")
+        if source and not any(_points_at(source, w) for w in writers if w.type == replica.type):
+            yield Violation(f"{replica.label} of the {passive} stack replicates {source}, which "
+                            f"is no data store of the app's {active} stack (the active region)",
+                            replica.urn, stack=passive)
 
 
 RULES = (
     Rule("DR-APP-001", "app-primary-data-replicated",
-         "Ensure every primary data store has a replica in the secondary stack",
+         "Ensure every data store of the active region has a replica in the passive region's "
+         "stack",
          Severity.HIGH, DATA_STORES,
-         "In the secondary stack, create a replica of each primary database (RDS "
-         "replicate_source_db = the primary's ARN; Cloud SQL master_instance_name).",
-         primary_replicated, scope=Scope.APP),
+         "In the stack of the region drkit:active does not name, create a replica of each "
+         "writer (RDS replicate_source_db = its ARN; Cloud SQL master_instance_name).",
+         active_replicated, scope=Scope.APP),
     Rule("DR-APP-002", "app-replica-source",
-         "Ensure the secondary's replicas replicate the primary stack's data stores",
+         "Ensure the passive region's replicas replicate the active stack's data stores",
          Severity.HIGH, DATA_STORES,
-         "Point each replica at the primary stack's database output (a StackReference to the "
-         "primary stack), not at a hard-coded or foreign ARN.",
-         replicas_point_at_primary, scope=Scope.APP),
+         "Point each replica at the active stack's database output (a StackReference to the "
+         "stack drkit:active names), not at a hard-coded or foreign ARN.",
+         replicas_point_at_active, scope=Scope.APP),
 )

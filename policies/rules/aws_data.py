@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from drkit_core.findings import Severity
-from drkit_core.intent import Role, Tier
+from drkit_core.intent import REGION_ROLES, Role, Tier
 from drkit_core.wire import is_true
 from policies.model import Context, ResourceView, Rule, Scope, Violation
 from policies.rules.refs import RDS_INSTANCE
@@ -27,6 +27,8 @@ def rds_multi_az(view: ResourceView, ctx: Context) -> Iterator[str]:
 
 
 def rds_backup_retention(view: ResourceView, ctx: Context) -> Iterator[str]:
+    if view.type == RDS_INSTANCE and _is_replica(view):
+        return  # RDS creates read replicas with backups off; their source keeps the backups
     minimum = int(ctx.config["minDays"])
     days = view.get("backupRetentionPeriod")
     if days is None:
@@ -52,7 +54,8 @@ def rds_storage_encrypted(view: ResourceView, ctx: Context) -> Iterator[str]:
 
 def rds_secondary_replica(ctx: Context) -> Iterator[Violation]:
     intent = ctx.intent
-    if intent.role != "secondary" or not intent.tier_above(Tier.BACKUP_RESTORE):
+    passive = intent.role in REGION_ROLES and not intent.is_active
+    if not passive or not intent.tier_above(Tier.BACKUP_RESTORE):
         return
     on_aws = intent.cloud == "aws" or (
         intent.cloud is None and any(r.type.startswith("aws:") for r in ctx.resources))
@@ -61,9 +64,10 @@ def rds_secondary_replica(ctx: Context) -> Iterator[Violation]:
     instances = [r for r in ctx.resources if r.type == RDS_INSTANCE]
     replicas = [r for r in instances if r.get("replicateSourceDb")]
     if not replicas:
-        yield Violation(f"this {intent.tier} secondary stack holds no RDS read replica of the "
-                        "primary's database: create one with replicateSourceDb set to the "
-                        "primary instance's ARN")
+        yield Violation(f"this {intent.tier} {intent.role} stack is the passive region "
+                        f"(drkit:active: {intent.active}) but holds no RDS read replica of the "
+                        "active region's database: create one with replicateSourceDb set to "
+                        "the active writer's ARN")
     # That the replica's source lies in another region is DR-RES-003's to say.
 
 
@@ -76,13 +80,15 @@ def kms_rotation(view: ResourceView, ctx: Context) -> Iterator[str]:
 
 
 RULES = (
-    Rule("DR-AWS-001", "rds-multi-az", "Ensure primary RDS instances are Multi-AZ",
+    Rule("DR-AWS-001", "rds-multi-az", "Ensure writable RDS instances are Multi-AZ",
          Severity.HIGH, (RDS_INSTANCE,),
-         "Set multi_az=True on every RDS instance that is not a read replica.", rds_multi_az),
+         "Set multi_az=True on every RDS instance that is not a read replica (a promoted "
+         "replica too, in the update that promotes it).", rds_multi_az),
     Rule("DR-AWS-002", "rds-backup-retention",
          "Ensure RDS automated backups are kept long enough for point-in-time recovery",
          Severity.HIGH, (RDS_INSTANCE, RDS_CLUSTER),
-         "Set backup_retention_period to at least minDays (default 7).", rds_backup_retention,
+         "Set backup_retention_period to at least minDays (default 7) on every instance that "
+         "is not a read replica.", rds_backup_retention,
          config={"minDays": {"type": "integer", "minimum": 1, "maximum": 35, "default": 7,
                              "description": "Fewest days of automated backups"}}),
     Rule("DR-AWS-003", "rds-deletion-protection",
@@ -93,10 +99,11 @@ RULES = (
          "Set storage_encrypted=True with a customer-managed kms_key_id.",
          rds_storage_encrypted),
     Rule("DR-AWS-005", "rds-secondary-replica",
-         "Ensure a secondary stack above backup-restore holds a cross-region RDS replica",
+         "Ensure the passive region's stack above backup-restore holds a cross-region RDS "
+         "replica",
          Severity.HIGH, (RDS_INSTANCE,),
-         "In the secondary stack, create an RDS instance with replicate_source_db set to the "
-         "primary instance's ARN (read through a StackReference).",
+         "In the stack of the region drkit:active does not name, create an RDS instance with "
+         "replicate_source_db set to the active writer's ARN (read through a StackReference).",
          rds_secondary_replica, scope=Scope.STACK,
          config={"role": {"type": "string", "enum": [r.value for r in Role],
                           "description": "Role when the stack has no drkit:role"},

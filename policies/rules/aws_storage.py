@@ -22,7 +22,14 @@ from policies.model import (
     Violation,
     check_known,
 )
-from policies.rules.refs import S3_BUCKETS, arn_region, location_text, resolve
+from policies.rules.refs import (
+    S3_BUCKETS,
+    arn_region,
+    location_text,
+    replica_key_region,
+    resolve,
+    rule_destination,
+)
 
 VERSIONING = ("aws:s3/bucketVersioning:BucketVersioning",
               "aws:s3/bucketVersioningV2:BucketVersioningV2")
@@ -69,12 +76,13 @@ def _replication_rules(ctx: Context, bucket: ResourceView,
             if isinstance(rule, dict) and rule.get("status", "Enabled") == "Enabled"]
 
 
-def _destination(ctx: Context, holder: ResourceView, rule: dict[str, Any]) -> ResourceView | None:
-    destination = rule.get("destination") or {}
-    if isinstance(destination, list):
-        destination = destination[0] if destination else {}
+def _destination(ctx: Context, holder: ResourceView,
+                 rule: dict[str, Any]) -> tuple[ResourceView | None, str | None]:
+    """The destination bucket when this stack declares it, and the destination's region: the
+    bucket's, else the region of the rule's replica KMS key (a bucket of another stack)."""
     input_name = "rules" if holder.type == REPLICATION else "replicationConfiguration"
-    return resolve(ctx, holder, input_name, destination.get("bucket"), S3_BUCKETS)
+    target = resolve(ctx, holder, input_name, rule_destination(rule).get("bucket"), S3_BUCKETS)
+    return target, target.region if target is not None else replica_key_region(rule)
 
 
 def s3_replication(ctx: Context) -> Iterator[Violation]:
@@ -83,7 +91,7 @@ def s3_replication(ctx: Context) -> Iterator[Violation]:
     configs = _targets(ctx, (REPLICATION,))
     buckets = [r for r in ctx.resources if r.type in S3_BUCKETS]
     destinations: set[str] = set()
-    found: dict[str, list[ResourceView | None]] = {}
+    found: dict[str, list[tuple[ResourceView | None, str | None]]] = {}
     for bucket in buckets:
         try:
             targets = [_destination(ctx, h, rule) for h, rule in _replication_rules(
@@ -93,26 +101,26 @@ def s3_replication(ctx: Context) -> Iterator[Violation]:
             yield Violation(str(unknown), bucket.urn, unknown=True)
             continue
         found[bucket.urn] = targets
-        destinations.update(t.urn for t in targets if t is not None)
+        destinations.update(t.urn for t, _ in targets if t is not None)
     for bucket in buckets:
         if bucket.urn in destinations or bucket.urn not in found:
             continue  # a replica bucket needs no replica of its own
-        yield from _check_targets(bucket, found[bucket.urn], bool(configs.get(bucket.urn)))
+        yield from _check_targets(bucket, found[bucket.urn])
 
 
-def _check_targets(bucket: ResourceView, targets: list[ResourceView | None],
-                   configured: bool) -> Iterator[Violation]:
+def _check_targets(bucket: ResourceView,
+                   targets: list[tuple[ResourceView | None, str | None]]) -> Iterator[Violation]:
     if not targets:
         yield Violation(f"{bucket.label} is not replicated: add an "
                         "aws.s3.BucketReplicationConfig to a versioned bucket in another region",
                         bucket.urn)
         return
-    if any(t is None for t in targets):
+    regions = [region for _, region in targets]
+    if any(region is None for region in regions):
         yield Violation(f"{bucket.label} replicates to a bucket outside this stack: its "
                         "region cannot be checked", bucket.urn, unknown=True)
-    others = [t for t in targets if t is not None and t.region and t.region != bucket.region]
-    if not others and all(t is not None for t in targets):
-        where = location_text(bucket.region) if bucket.region else "an unknown region"
+    elif bucket.region and all(region == bucket.region for region in regions):
+        where = location_text(bucket.region)
         yield Violation(f"{bucket.label} replicates only within its own region {where}: the "
                         "destination bucket must be in another region", bucket.urn)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from drkit_core.findings import Severity
 from drkit_core.intent import Role, Tier
+from drkit_core.wire import is_true
 from policies.model import Context, ResourceView, Rule, Scope, Unknown, Violation
 from policies.rules.refs import resolve
 
@@ -34,13 +35,22 @@ def target_group_health_check(view: ResourceView, ctx: Context) -> Iterator[str]
         yield f"{view.label} health check has no path: set healthCheck.path (e.g. /healthz)"
 
 
+def _evaluates_target_health(view: ResourceView) -> bool:
+    return any(isinstance(alias, dict) and is_true(alias.get("evaluateTargetHealth"))
+               for alias in view.items("aliases"))
+
+
 def failover_health_check(view: ResourceView, ctx: Context) -> Iterator[str]:
     roles = {r.upper() for r in ctx.config["roles"]}
     for policy in view.items("failoverRoutingPolicies"):
         role = str(policy.get("type", "")).upper() if isinstance(policy, dict) else ""
-        if role in roles and not view.get("healthCheckId"):
-            yield (f"{view.label} is the {role} failover record but has no healthCheckId: "
-                   "Route53 would never fail over; attach a Route53 health check")
+        if role not in roles or view.get("healthCheckId"):
+            continue
+        if _evaluates_target_health(view):
+            continue  # an alias record inherits the health of its target (e.g. the ALB's)
+        yield (f"{view.label} is the {role} failover record but has no healthCheckId and "
+               "does not evaluate its alias target's health: Route53 would never fail over; "
+               "attach a Route53 health check or set evaluate_target_health on the alias")
 
 
 def _zones(ctx: Context, group: ResourceView) -> tuple[set[str], int]:
@@ -86,11 +96,13 @@ def asg_elb_health(view: ResourceView, ctx: Context) -> Iterator[str]:
 
 
 def required_min(ctx: Context) -> tuple[int, str]:
-    """Fewest instances a group of this stack must keep running, with the reason."""
+    """Fewest instances a group of this stack must keep running, with the reason: the active
+    region (``drkit:active``; a stack without a role counts as one) serves traffic."""
     intent, config = ctx.intent, ctx.config
-    role, tier = intent.role or "primary", intent.tier
-    if role == "primary" or tier == "active-active":
-        what = "an active-active region" if tier == "active-active" else "the primary region"
+    tier = intent.tier
+    active = intent.role is None or intent.is_active
+    if active or tier == "active-active":
+        what = "an active-active region" if tier == "active-active" else "the active region"
         return int(config["minPrimary"]), f"{what} serves traffic"
     if tier == "warm-standby":
         return int(config["minWarmStandby"]), "a warm standby must take traffic at once"
@@ -118,9 +130,13 @@ RULES = (
          TARGET_GROUPS, "Set health_check={'enabled': True, 'path': '/healthz', 'matcher': "
          "'200'} on the target group.", target_group_health_check),
     Rule("DR-AWS-010", "route53-failover-health-check",
-         "Ensure the PRIMARY Route53 failover record has a health check", Severity.CRITICAL,
+         "Ensure the PRIMARY Route53 failover record has a health check or evaluates its "
+         "target's health", Severity.CRITICAL,
          (RECORD,), "Create an aws.route53.HealthCheck for the primary endpoint and set "
-         "health_check_id on the PRIMARY failover record.", failover_health_check,
+         "health_check_id on the PRIMARY failover record, or alias it with "
+         "evaluate_target_health=True (Route 53 Developer Guide, 'Evaluate target health': "
+         "https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html).",
+         failover_health_check,
          config={"roles": {"type": "array", "items": {"type": "string"},
                            "default": ["PRIMARY"],
                            "description": "Failover record types that need a health check"}}),
@@ -137,12 +153,13 @@ RULES = (
     Rule("DR-AWS-013", "asg-min-capacity",
          "Ensure Auto Scaling groups keep the minimum capacity their role and tier need",
          Severity.HIGH, (ASG,),
-         "Raise min_size: primary and active-active regions keep minPrimary (2), a warm "
-         "standby minWarmStandby (1); pilot-light and backup-restore secondaries may keep 0.",
+         "Raise min_size: the active region (drkit:active) and active-active regions keep "
+         "minPrimary (2), a warm standby minWarmStandby (1); pilot-light and backup-restore "
+         "passive regions may keep 0.",
          asg_min_capacity,
          config={"minPrimary": {"type": "integer", "minimum": 1, "default": 2,
-                                "description": "Fewest instances of a primary or active-active "
-                                               "region"},
+                                "description": "Fewest instances of the active region or an "
+                                               "active-active region"},
                  "minWarmStandby": {"type": "integer", "minimum": 0, "default": 1,
                                     "description": "Fewest instances of a warm standby"},
                  **_INTENT_CONFIG}),

@@ -8,8 +8,11 @@ from collections.abc import Iterator
 
 from drkit_core import regions
 from drkit_core.findings import Severity
+from drkit_core.intent import Role, Tier
 from drkit_core.wire import is_true
-from policies.model import Context, ResourceView, Rule, Scope, Unknown, Violation
+from policies.model import Context, Doc, ResourceView, Rule, Scope, Unknown, Violation
+from policies.rules.api_gcp import TURBO, dual_region
+from policies.rules.aws_traffic import required_min
 from policies.rules.refs import CLOUD_SQL, resolve
 
 GCS_BUCKET = "gcp:storage/bucket:Bucket"
@@ -21,7 +24,14 @@ BACKEND_GROUPS = (REGIONAL_MIG, ZONAL_MIG,
                   "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup",
                   "gcp:compute/networkEndpointGroup:NetworkEndpointGroup",
                   "gcp:compute/instanceGroup:InstanceGroup")
+AUTOSCALERS = ("gcp:compute/regionAutoscaler:RegionAutoscaler",
+               "gcp:compute/autoscaler:Autoscaler")
 _PLACE_IN_URL = re.compile(r"/(?:regions|zones)/([a-z0-9-]+)/")
+TURBO_RPO_SECONDS = 15 * 60
+"""Turbo replication's bound: 100% of new objects in both regions within 15 minutes."""
+DELETION_PROTECTION = Doc("Cloud SQL for PostgreSQL documentation, Prevent deletion of an "
+                          "instance",
+                          "https://cloud.google.com/sql/docs/postgres/deletion-protection")
 
 
 def cloudsql_regional(view: ResourceView, ctx: Context) -> Iterator[str]:
@@ -50,16 +60,50 @@ def gcs_versioning(view: ResourceView, ctx: Context) -> Iterator[str]:
         yield f"{view.label} is not versioned: set versioning.enabled: true"
 
 
-def gcs_geo_redundant(view: ResourceView, ctx: Context) -> Iterator[str]:
+def single_region(view: ResourceView) -> bool:
+    """The bucket is stored in one region (not dual-region, not multi-region)."""
     location = view.get("location")
-    placed = view.items("customPlacementConfig.dataLocations")
-    if len(placed) >= 2:
-        return
+    if len(view.items("customPlacementConfig.dataLocations")) >= 2:
+        return False
     found = regions.lookup(str(location), "gcp") if location else None
-    if found is not None and found.kind != "region":
+    return found is None or found.kind == "region"
+
+
+def gcs_geo_redundant(view: ResourceView, ctx: Context) -> Iterator[str]:
+    if single_region(view):
+        yield (f"{view.label} is stored in the single region {view.get('location')}: use a "
+               "dual-region or multi-region location (e.g. EU, EUR4) so it survives the loss "
+               "of a region")
+
+
+def gcs_turbo(view: ResourceView, ctx: Context) -> Iterator[str]:
+    rpo = ctx.intent.rpo_seconds
+    if rpo is None or rpo > TURBO_RPO_SECONDS or view.get("rpo") == "ASYNC_TURBO":
         return
-    yield (f"{view.label} is stored in the single region {location}: use a dual-region or "
-           "multi-region location (e.g. EU, EUR4) so it survives the loss of a region")
+    if single_region(view):
+        return  # nothing replicates at all: DR-GCP-004's finding
+    where = "dual-region" if dual_region(view) else "bucket (turbo needs a dual-region one)"
+    yield (f"{view.label} replicates with default replication (most objects within an hour, "
+           f"all within 12), but the RPO is {rpo // 60} minutes: set rpo ASYNC_TURBO on this "
+           f"{where}, which copies every new object to both regions within 15 minutes "
+           f"{TURBO.cite()}")
+
+
+def cloudsql_deletion_protection(view: ResourceView, ctx: Context) -> Iterator[str]:
+    if not is_true(view.get("settings.deletionProtectionEnabled")):
+        yield (f"{view.label} can be deleted by one API call, from any tool: set "
+               "settings.deletion_protection_enabled (Cloud SQL's own guard; the provider's "
+               "deletion_protection only guards against Pulumi, as protect does) "
+               f"{DELETION_PROTECTION.cite()}")
+
+
+def autoscaler_min_capacity(view: ResourceView, ctx: Context) -> Iterator[str]:
+    needed, reason = required_min(ctx)
+    size = view.get("autoscalingPolicy.minReplicas")
+    if needed and (size is None or int(size) < needed):
+        yield (f"{view.label} keeps minReplicas {size if size is not None else 0}: {reason}, "
+               f"so keep at least {needed} instances (an empty group gives the autoscaler no "
+               "signal to scale out from)")
 
 
 def backend_health_check(view: ResourceView, ctx: Context) -> Iterator[str]:
@@ -134,6 +178,33 @@ RULES = (
          backend_multi_region, scope=Scope.STACK,
          config={"minRegions": {"type": "integer", "minimum": 2, "default": 2,
                                 "description": "Fewest regions with backends"}}),
+    Rule("DR-GCP-008", "gcs-turbo-replication",
+         "Ensure GCS buckets use turbo replication when the RPO is 15 minutes or less",
+         Severity.HIGH, (GCS_BUCKET,),
+         "Set rpo='ASYNC_TURBO' on a dual-region bucket.", gcs_turbo,
+         config={"rpo": {"type": "string", "description": "RPO (e.g. 15m) when the stack has "
+                         "no drkit:rpo"}}, docs=TURBO),
+    Rule("DR-GCP-009", "mig-autoscaler-min-capacity",
+         "Ensure instance group autoscalers keep the minimum capacity their role and tier need",
+         Severity.HIGH, AUTOSCALERS,
+         "Raise autoscaling_policy.min_replicas: the active region (drkit:active) and "
+         "active-active regions keep minPrimary (2), a warm standby minWarmStandby (1); "
+         "pilot-light and backup-restore passive regions may keep 0.",
+         autoscaler_min_capacity,
+         config={"minPrimary": {"type": "integer", "minimum": 1, "default": 2,
+                                "description": "Fewest instances of the active region or an "
+                                               "active-active region"},
+                 "minWarmStandby": {"type": "integer", "minimum": 0, "default": 1,
+                                    "description": "Fewest instances of a warm standby"},
+                 "role": {"type": "string", "enum": [r.value for r in Role],
+                          "description": "Role when the stack has no drkit:role (default "
+                                         "primary)"},
+                 "tier": {"type": "string", "enum": [t.value for t in Tier],
+                          "description": "Tier when the stack has no drkit:tier"}}),
+    Rule("DR-GCP-010", "cloudsql-deletion-protection",
+         "Ensure Cloud SQL instances have Cloud SQL's deletion protection", Severity.MEDIUM,
+         (CLOUD_SQL,), "Set settings.deletion_protection_enabled=True.",
+         cloudsql_deletion_protection, docs=DELETION_PROTECTION),
     Rule("DR-GCP-007", "mig-regional-autohealing",
          "Ensure managed instance groups are regional and autohealing", Severity.MEDIUM,
          (REGIONAL_MIG, ZONAL_MIG),

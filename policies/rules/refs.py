@@ -29,6 +29,25 @@ def arn_region(arn: Any) -> str | None:
     return parts[3] or None if len(parts) > 3 else None
 
 
+def rule_destination(rule: Any) -> dict[str, Any]:
+    """The ``destination`` block of an S3 replication rule (Pulumi sends one-item lists)."""
+    destination = rule.get("destination") if isinstance(rule, dict) else None
+    if isinstance(destination, list):
+        destination = destination[0] if destination else None
+    return destination if isinstance(destination, dict) else {}
+
+
+def replica_key_region(rule: Any) -> str | None:
+    """The region of an S3 replication rule's destination as its replica KMS key names it: S3
+    requires that key in the destination bucket's region (S3 User Guide, "Replicating
+    encrypted objects"), and an S3 ARN names no region."""
+    encryption = rule_destination(rule).get("encryptionConfiguration")
+    if isinstance(encryption, list):
+        encryption = encryption[0] if encryption else None
+    key = encryption.get("replicaKmsKeyId") if isinstance(encryption, dict) else None
+    return arn_region(key)
+
+
 def of_types(resources: Iterable[ResourceView], types: Sequence[str]) -> list[ResourceView]:
     return [r for r in resources if r.type in types]
 

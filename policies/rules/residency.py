@@ -13,7 +13,15 @@ from collections.abc import Iterator
 from drkit_core import regions
 from drkit_core.findings import Severity
 from policies.model import Context, ResourceView, Rule, Scope, Unknown, Violation, check_known
-from policies.rules.refs import CLOUD_SQL, RDS_INSTANCE, S3_BUCKETS, arn_region, location_text
+from policies.rules.refs import (
+    CLOUD_SQL,
+    RDS_INSTANCE,
+    S3_BUCKETS,
+    arn_region,
+    location_text,
+    replica_key_region,
+    rule_destination,
+)
 from policies.rules.refs import resolve as resolve_ref
 
 GLOBAL_PREFIXES = (
@@ -112,13 +120,11 @@ def _s3_destinations(ctx: Context, view: ResourceView) -> Iterator[tuple[str, st
     path = "rules" if view.type == REPLICATION else "replicationConfiguration.rules"
     input_name = path.split(".")[0]
     for rule in view.items(path):
-        destination = rule.get("destination") if isinstance(rule, dict) else None
-        if isinstance(destination, list):
-            destination = destination[0] if destination else None
-        bucket = destination.get("bucket") if isinstance(destination, dict) else None
+        bucket = rule_destination(rule).get("bucket")
         target = resolve_ref(ctx, view, input_name, bucket, S3_BUCKETS)
         shown = target.label if target else f"bucket {bucket}"
-        yield f"the replica {shown} of {view.label}", target.region if target else None
+        yield (f"the replica {shown} of {view.label}",
+               target.region if target else replica_key_region(rule))
 
 
 def residency_replication(ctx: Context) -> Iterator[Violation]:
